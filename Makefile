@@ -1,0 +1,26 @@
+# Thin wrappers: CMake (presets) does the building, scripts/ the rest.
+.PHONY: deps build build-fuzz run test bench clean
+
+deps:
+	@bash scripts/install-deps
+
+build: deps
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default
+
+build-fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+
+# Serves on 127.0.0.1:8080 with SQLite under var/, demo data and a simulated fleet.
+run: build
+	@POWERSHARE_DEMO=$${POWERSHARE_DEMO:-true} ./build/powershare serve
+
+test: build build-fuzz
+	@bash scripts/run-tests
+
+bench: build
+	@bash bench/run
+
+clean:
+	rm -rf build build-fuzz

@@ -1,0 +1,131 @@
+#include "app/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "app/wiring.hpp"
+#include "core/log.hpp"
+#include "db/migrator.hpp"
+#include "http/server.hpp"
+
+namespace ps::app {
+
+namespace {
+
+Result<Config> Load(const std::string& path) {
+    ASSIGN_OR_RETURN(Config cfg, LoadConfig(path));
+    InitLogging(cfg.log_level);
+    std::error_code ec;
+    std::filesystem::create_directories(cfg.data_dir, ec);
+    if (ec) return InvalidArgument("config_error", "cannot create data_dir " + cfg.data_dir);
+    RETURN_IF_ERROR(EnsureDevSecret(cfg));
+    return cfg;
+}
+
+int Fail(const Error& e) {
+    std::fprintf(stderr, "powershare: %s\n", e.message.c_str());
+    return 1;
+}
+
+int Serve(const std::string& config_path, bool jobs_only) {
+    auto cfg = Load(config_path);
+    if (!cfg.ok()) return Fail(cfg.error());
+    if (jobs_only) cfg->run_jobs = true;
+    auto app = BuildApp(*cfg);
+    if (!app.ok()) return Fail(app.error());
+    App& a = **app;
+    SecureRandom rnd;
+    jobs::WorkerOptions wo;
+    wo.workers = a.cfg.job_workers;
+    wo.node_id = "node-" + rnd.Token(4);
+    jobs::WorkerPool workers(*a.db, *a.clock, *a.random, a.jobs, wo);
+    jobs::Scheduler scheduler(*a.db, *a.clock, a.periodic);
+    if (a.cfg.run_jobs && wo.workers > 0) {
+        workers.Start();
+        scheduler.Start();
+    }
+    auto log = Logger("app");
+    if (jobs_only) {
+        log->info("worker started workers={}", wo.workers);
+        http::Metrics m;
+        http::Router r(m);
+        http::ServerOptions so;
+        so.port = 0;
+        http::Server idle(so, r);  // only to wait for SIGTERM the same way serve does
+        idle.Start();
+        idle.Run(true);
+    } else {
+        http::ServerOptions so;
+        so.host = a.cfg.ListenHost();
+        so.port = a.cfg.ListenPort();
+        so.io_threads = a.cfg.io_threads;
+        so.handler_threads = a.cfg.handler_threads > 0 ? a.cfg.handler_threads
+                             : a.db->backend() == db::Backend::kPostgres ? a.cfg.db_pool_size : 0;
+        so.body_limit = static_cast<size_t>(a.cfg.body_limit_bytes);
+        http::Server server(so, *a.router);
+        uint16_t port = 0;
+        try {
+            port = server.Start();
+        } catch (const std::exception& e) {
+            return Fail(Unavailable("listen_failed", "cannot listen on " + a.cfg.listen + ": " + e.what()));
+        }
+        log->info("serving on http://{}:{} database={}", so.host, port,
+                  a.db->backend() == db::Backend::kSqlite ? "sqlite" : "postgres");
+        server.Run(true);
+    }
+    scheduler.Stop();
+    workers.Stop();
+    return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+    CLI::App cli{"PowerShare: the power-bank sharing backend"};
+    cli.require_subcommand(1);
+    std::string config_path;
+    cli.add_option("-c,--config", config_path, "TOML configuration file");
+
+    auto* serve = cli.add_subcommand("serve", "Serve the API, the cabinet link and the jobs");
+    auto* worker = cli.add_subcommand("worker", "Run background jobs only");
+    auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+    auto* version = cli.add_subcommand("version", "Print the version");
+    auto* admin = cli.add_subcommand("admin", "Administration");
+    admin->require_subcommand(1);
+    auto* create_staff = admin->add_subcommand("create-staff", "Create a staff account");
+    std::string email, password, role = "super_admin", username;
+    create_staff->add_option("--email", email)->required();
+    create_staff->add_option("--password", password)->required();
+    create_staff->add_option("--role", role)->check(CLI::IsMember({"super_admin", "admin", "moderator"}));
+    create_staff->add_option("--username", username);
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    if (*version) {
+        std::cout << "powershare " << POWERSHARE_VERSION << "\n";
+        return 0;
+    }
+    if (*serve) return Serve(config_path, false);
+    if (*worker) return Serve(config_path, true);
+    auto cfg = Load(config_path);
+    if (!cfg.ok()) return Fail(cfg.error());
+    if (*migrate) {
+        cfg->migrate_on_start = false;
+        auto db = db::Open(cfg->EffectiveDatabaseUrl(), 1);
+        if (!db.ok()) return Fail(db.error());
+        auto n = db::Migrate(**db, db::EmbeddedMigrations());
+        if (!n.ok()) return Fail(n.error());
+        std::cout << "applied " << *n << " migration(s)\n";
+        return 0;
+    }
+    if (*create_staff) return CreateStaffCommand(*cfg, email, password, role, username);
+    return 0;
+}
+
+}  // namespace ps::app

@@ -1,0 +1,26 @@
+// Every domain service of a running App, owned here and built by wiring.cpp. Commands and
+// tests reach services through App::services.
+#pragma once
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "domains/identity/account_service.hpp"
+#include "domains/identity/otp_service.hpp"
+#include "domains/identity/profile_service.hpp"
+#include "domains/identity/sender.hpp"
+#include "domains/identity/token_service.hpp"
+
+namespace ps::app {
+
+struct Services {
+    SystemClock system_clock;
+    SecureRandom secure_random;
+    std::unique_ptr<identity::MessageSender> sender;
+    std::unique_ptr<identity::TokenService> tokens;
+    std::unique_ptr<identity::OtpService> otp;
+    std::unique_ptr<identity::AccountService> accounts;
+    std::unique_ptr<identity::ProfileService> profiles;
+};
+
+}  // namespace ps::app

@@ -1,0 +1,35 @@
+// A bounded connection pool shared by both drivers: connections are created on demand up to
+// the limit, then borrowers wait. Transactions with retry on busy/serialization failures.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "db/database.hpp"
+
+namespace ps::db {
+
+class PooledDatabase : public Database {
+public:
+    explicit PooledDatabase(int size) : size_(size) {}
+    Result<Lease> Acquire() override;
+    PoolStats Stats() const override;
+
+protected:
+    virtual Result<std::unique_ptr<Connection>> Connect() = 0;
+    virtual const char* BeginSql() const = 0;
+    void Release(std::unique_ptr<Connection> c) override;
+    Status RunTransaction(const std::function<Status(Connection&)>& fn) override;
+
+private:
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<std::unique_ptr<Connection>> idle_;
+    int size_;
+    int open_ = 0;
+    int in_use_ = 0;
+    int64_t waits_ = 0;
+};
+
+}  // namespace ps::db

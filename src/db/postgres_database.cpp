@@ -1,0 +1,198 @@
+// PostgreSQL driver over libpq: one prepared statement per distinct SQL text per connection,
+// `?` placeholders rewritten to $n, results converted by column type. A broken connection is
+// reset once before reporting failure.
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <unordered_map>
+
+#include "db/pool.hpp"
+
+namespace ps::db {
+
+namespace {
+
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701,
+              kNumeric = 1700;
+
+std::string Rewrite(std::string_view sql) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    int n = 0;
+    char quote = 0;
+    for (char c : sql) {
+        if (quote) {
+            if (c == quote) quote = 0;
+            out += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            out += c;
+        } else if (c == '?') {
+            out += '$';
+            out += std::to_string(++n);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+Error PgError(PGconn* c, PGresult* r) {
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+    std::string code = state ? state : "";
+    if (code == "23505") return Conflict("unique_violation", msg);
+    if (code == "40001" || code == "40P01") return Unavailable("serialization_failure", msg);
+    if (PQstatus(c) != CONNECTION_OK) return Unavailable("db_unavailable", msg);
+    return {ErrorCode::kInternal, "db_error", msg};
+}
+
+Value Convert(PGresult* r, int row, int col) {
+    if (PQgetisnull(r, row, col)) return std::monostate{};
+    const char* p = PQgetvalue(r, row, col);
+    int len = PQgetlength(r, row, col);
+    switch (PQftype(r, col)) {
+        case kBool: return int64_t{p[0] == 't' ? 1 : 0};
+        case kInt2:
+        case kInt4:
+        case kInt8: {
+            int64_t v = 0;
+            std::from_chars(p, p + len, v);
+            return v;
+        }
+        case kNumeric: {
+            std::string_view s(p, len);
+            if (s.find('.') == std::string_view::npos) {
+                int64_t v = 0;
+                std::from_chars(p, p + len, v);
+                return v;
+            }
+            return std::strtod(p, nullptr);
+        }
+        case kFloat4:
+        case kFloat8: return std::strtod(p, nullptr);
+        default: return std::string(p, len);
+    }
+}
+
+class PgConnection final : public Connection {
+public:
+    explicit PgConnection(PGconn* c) : c_(c) {}
+    ~PgConnection() override { PQfinish(c_); }
+    Backend backend() const override { return Backend::kPostgres; }
+
+    Result<Rows> Query(std::string_view sql, const Params& params) override {
+        ASSIGN_OR_RETURN(PGresult * r, Run(sql, params));
+        Rows rows;
+        int nr = PQntuples(r), nc = PQnfields(r);
+        rows.reserve(nr);
+        for (int i = 0; i < nr; ++i) {
+            std::vector<Value> cols;
+            cols.reserve(nc);
+            for (int j = 0; j < nc; ++j) cols.push_back(Convert(r, i, j));
+            rows.emplace_back(std::move(cols));
+        }
+        PQclear(r);
+        return rows;
+    }
+
+    Result<int64_t> Exec(std::string_view sql, const Params& params) override {
+        ASSIGN_OR_RETURN(PGresult * r, Run(sql, params));
+        const char* n = PQcmdTuples(r);
+        int64_t changed = n && *n ? std::strtoll(n, nullptr, 10) : 0;
+        PQclear(r);
+        return changed;
+    }
+
+    Status ExecScript(std::string_view sql) override {
+        PGresult* r = PQexec(c_, std::string(sql).c_str());
+        auto st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            Error e = PgError(c_, r);
+            PQclear(r);
+            return e;
+        }
+        PQclear(r);
+        return Ok{};
+    }
+
+private:
+    Result<PGresult*> Run(std::string_view sql, const Params& params) {
+        std::string key(sql);
+        auto it = names_.find(key);
+        if (it == names_.end()) {
+            std::string name = "s" + std::to_string(names_.size());
+            PGresult* r = PQprepare(c_, name.c_str(), Rewrite(sql).c_str(), 0, nullptr);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                Error e = PgError(c_, r);
+                PQclear(r);
+                return e;
+            }
+            PQclear(r);
+            it = names_.emplace(std::move(key), std::move(name)).first;
+        }
+        std::vector<std::string> texts(params.size());
+        std::vector<const char*> values(params.size());
+        for (size_t i = 0; i < params.size(); ++i) {
+            const Value& v = params[i].v;
+            if (auto p = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*p);
+            else if (auto d = std::get_if<double>(&v)) {
+                char buf[64];
+                auto res = std::to_chars(buf, buf + sizeof buf, *d);
+                texts[i].assign(buf, res.ptr);
+            } else if (auto s = std::get_if<std::string>(&v)) texts[i] = *s;
+            values[i] = std::holds_alternative<std::monostate>(v) ? nullptr : texts[i].c_str();
+        }
+        PGresult* r = PQexecPrepared(c_, it->second.c_str(), static_cast<int>(params.size()),
+                                     values.data(), nullptr, nullptr, 0);
+        auto st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            Error e = PgError(c_, r);
+            PQclear(r);
+            if (PQstatus(c_) != CONNECTION_OK) {
+                PQreset(c_);
+                names_.clear();
+            }
+            return e;
+        }
+        return r;
+    }
+
+    PGconn* c_;
+    std::unordered_map<std::string, std::string> names_;
+};
+
+class PgDatabase final : public PooledDatabase {
+public:
+    PgDatabase(std::string url, int size) : PooledDatabase(size), url_(std::move(url)) {}
+    Backend backend() const override { return Backend::kPostgres; }
+
+protected:
+    const char* BeginSql() const override { return "BEGIN"; }
+    Result<std::unique_ptr<Connection>> Connect() override {
+        PGconn* c = PQconnectdb(url_.c_str());
+        if (PQstatus(c) != CONNECTION_OK) {
+            Error e = Unavailable("db_unavailable",
+                                  std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(c));
+            PQfinish(c);
+            return e;
+        }
+        auto conn = std::make_unique<PgConnection>(c);
+        RETURN_IF_ERROR(conn->ExecScript("SET client_min_messages TO warning"));
+        return std::unique_ptr<Connection>(std::move(conn));
+    }
+
+private:
+    std::string url_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url, int pool_size) {
+    auto db = std::make_unique<PgDatabase>(url, pool_size);
+    auto probe = db->Acquire();
+    if (!probe.ok()) return std::move(probe).error();
+    return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace ps::db
