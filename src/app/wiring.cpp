@@ -6,6 +6,7 @@
 #include "core/log.hpp"
 #include "core/time_format.hpp"
 #include "db/migrator.hpp"
+#include "domains/content/content_routes.hpp"
 #include "domains/identity/auth_routes.hpp"
 
 namespace ps::app {
@@ -68,6 +69,7 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
     a.clock = clock ? clock : &s.system_clock;
     a.random = random ? random : &s.secure_random;
     a.started_at = a.clock->Now();
+    InitLogging(a.cfg.log_level);
     SetDisplayOffsetMinutes(a.cfg.display_offset_minutes);
     if (a.cfg.jwt_secret.size() < 32)
         return InvalidArgument("config_error", "POWERSHARE_JWT_SECRET must be at least 32 characters");
@@ -76,6 +78,12 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
     a.router = std::make_unique<http::Router>(a.metrics);
     RegisterSystemRoutes(*a.router, *a.db, *a.clock, a.metrics, a.started_at);
     BuildIdentity(a, s);
+    // content: countries, app versions and updates, media uploads
+    s.app_content = std::make_unique<content::AppService>(*a.db, *a.clock);
+    s.media = std::make_unique<content::MediaService>(
+        *a.db, *a.clock, *a.random,
+        content::MediaOptions{a.cfg.data_dir, a.cfg.public_base_url, a.cfg.media_max_bytes});
+    content::RegisterAppRoutes(*a.router, *s.app_content, *s.media);
     return app;
 }
 

@@ -23,7 +23,7 @@ public:
         std::string auth_user;  // who authenticated, "" if nobody
         std::string from;       // MAIL FROM address without the angle brackets
         std::vector<std::string> rcpts;
-        std::string data;       // as received after dot-unstuffing, without the final "."
+        std::string data;  // as received after dot-unstuffing, without the final "."
     };
 
     FakeSmtp();

@@ -17,8 +17,8 @@ class FakeSparrow {
 public:
     struct Request {
         std::string method;
-        std::string target;        // path and query as sent
-        std::string content_type;  // the Content-Type header, "" if none
+        std::string target;                         // path and query as sent
+        std::string content_type;                   // the Content-Type header, "" if none
         std::map<std::string, std::string> fields;  // decoded query and form fields
     };
 

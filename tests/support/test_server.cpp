@@ -113,10 +113,11 @@ TestServer::TestServer(ServerOptions opts) : db_(MakeTestDatabase()) {
     so.port = 0;
     so.io_threads = 2;
     so.handler_threads = UsingPostgres() ? 4 : 0;
-    so.body_limit = static_cast<size_t>(cfg.body_limit_bytes);
+    so.body_limit = opts.body_limit ? opts.body_limit : static_cast<size_t>(cfg.body_limit_bytes);
+    if (opts.extra_routes) opts.extra_routes(*app_->router);
     server_ = std::make_unique<http::Server>(so, *app_->router);
-    uint16_t port = server_->Start();
-    client_ = std::make_unique<HttpClient>("http://127.0.0.1:" + std::to_string(port));
+    port_ = server_->Start();
+    client_ = std::make_unique<HttpClient>("http://127.0.0.1:" + std::to_string(port_));
 }
 
 TestServer::~TestServer() {

@@ -50,6 +50,8 @@ private:
 struct ServerOptions {
     bool fake_clock = false;
     std::function<void(app::Config&)> configure;
+    std::function<void(http::Router&)> extra_routes;  // test-only routes, added before start
+    size_t body_limit = 0;                              // 0 -> the config's
 };
 
 class TestServer {
@@ -62,6 +64,8 @@ public:
     FakeClock* fake_clock() { return fake_clock_.get(); }
     const std::string& data_dir() const { return data_dir_; }
     const std::string& db_url() const { return db_.url; }
+    http::Server& server() { return *server_; }
+    uint16_t port() const { return port_; }
 
     // The last OTP code the development outbox holds for `to`, or "".
     std::string LastOtp(const std::string& to) const;
@@ -78,6 +82,7 @@ private:
     std::unique_ptr<app::App> app_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<HttpClient> client_;
+    uint16_t port_ = 0;
 };
 
 }  // namespace ps::test

@@ -41,10 +41,8 @@ public:
 
     Status Send(Channel channel, const std::string& to, const std::string& subject,
                 const std::string& text) override {
-        boost::json::object record{{"channel", ChannelName(channel)},
-                                   {"to", to},
-                                   {"subject", subject},
-                                   {"text", text}};
+        boost::json::object record{
+            {"channel", ChannelName(channel)}, {"to", to}, {"subject", subject}, {"text", text}};
         std::string line = boost::json::serialize(record);
         line.push_back('\n');
         RETURN_IF_ERROR(Append(line));

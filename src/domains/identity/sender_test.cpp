@@ -469,8 +469,7 @@ TEST(SmtpSender, HeaderInjectionIsRefused) {
     EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
     EXPECT_TRUE(fake.Commands().empty());  // never connected
 
-    ASSERT_TRUE(
-        sender->Send(Channel::kEmail, "u@example.com", "hi\r\nBcc: x@evil.test", "t").ok());
+    ASSERT_TRUE(sender->Send(Channel::kEmail, "u@example.com", "hi\r\nBcc: x@evil.test", "t").ok());
     ParsedMail mail = ParseMail(fake.Messages().at(0).data);
     EXPECT_EQ(mail.headers.count("Bcc"), 0u);
     EXPECT_EQ(DecodeEncodedWords(mail.headers["Subject"]), "hi\r\nBcc: x@evil.test");
@@ -478,8 +477,8 @@ TEST(SmtpSender, HeaderInjectionIsRefused) {
 
 TEST(SmtpSender, UnreachableServerFails) {
     RefusingPort port;
-    auto sender = MakeSmtpSender(SmtpOptions{"smtp://127.0.0.1:" + std::to_string(port.Port()),
-                                             "", "", "no-reply@powershare.test", 2000});
+    auto sender = MakeSmtpSender(SmtpOptions{"smtp://127.0.0.1:" + std::to_string(port.Port()), "",
+                                             "", "no-reply@powershare.test", 2000});
     Status status = sender->Send(Channel::kEmail, "u@example.com", "s", "t");
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::kUnavailable);
@@ -516,9 +515,9 @@ private:
 
 TEST(ChannelRouter, DispatchesByChannel) {
     std::vector<Sent> sms, email;
-    auto router = MakeChannelRouter(std::make_unique<RecordingSender>(&sms, Ok{}),
-                                    std::make_unique<RecordingSender>(
-                                        &email, Unavailable("email_send_failed", "down")));
+    auto router = MakeChannelRouter(
+        std::make_unique<RecordingSender>(&sms, Ok{}),
+        std::make_unique<RecordingSender>(&email, Unavailable("email_send_failed", "down")));
 
     EXPECT_TRUE(router->Send(Channel::kSms, "9841234567", "", "sms text").ok());
     Status email_status = router->Send(Channel::kEmail, "a@example.com", "subj", "mail text");

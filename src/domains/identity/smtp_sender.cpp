@@ -2,8 +2,6 @@
 // RFC 2047 subject when needed) and hands it to curl, which speaks SMTP, upgrades smtp:// with
 // STARTTLS when the server offers it (smtps:// is TLS from the start), authenticates when a user
 // is configured and dot-stuffs the body. Bodies and passwords are never logged.
-#include "domains/identity/sender.hpp"
-
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -16,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "domains/identity/sender.hpp"
 
 namespace ps::identity {
 
@@ -122,8 +121,8 @@ std::string ToCrlf(std::string_view text) {
     return out;
 }
 
-std::string BuildMessage(const std::string& from, const std::string& to,
-                         const std::string& subject, const std::string& text) {
+std::string BuildMessage(const std::string& from, const std::string& to, const std::string& subject,
+                         const std::string& text) {
     std::string m;
     m += "Date: " + Rfc5322Date(std::time(nullptr)) + "\r\n";
     m += "From: " + from + "\r\n";
@@ -173,8 +172,8 @@ public:
 private:
     Status Transfer(const std::string& from_address, const std::string& to,
                     std::string message) const;
-    void Configure(CURL* curl, const std::string& from_address, curl_slist* rcpts,
-                   Upload& upload, char* errbuf) const;
+    void Configure(CURL* curl, const std::string& from_address, curl_slist* rcpts, Upload& upload,
+                   char* errbuf) const;
 
     SmtpOptions opts_;
 };
@@ -199,8 +198,8 @@ Status SmtpSender::Transfer(const std::string& from_address, const std::string& 
     std::string reason = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
     Logger("notify")->warn("email send failed to={} curl_code={} smtp_code={} error={}",
                            MaskIdentifier(to), static_cast<int>(rc), smtp_code, reason);
-    return Unavailable(kSlug, "email gateway failed: " + reason + " (SMTP " +
-                                  std::to_string(smtp_code) + ")");
+    return Unavailable(
+        kSlug, "email gateway failed: " + reason + " (SMTP " + std::to_string(smtp_code) + ")");
 }
 
 void SmtpSender::Configure(CURL* curl, const std::string& from_address, curl_slist* rcpts,
@@ -221,8 +220,7 @@ void SmtpSender::Configure(CURL* curl, const std::string& from_address, curl_sli
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
     curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(upload.data.size()));
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(upload.data.size()));
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 }
 

@@ -1,8 +1,6 @@
 // Sparrow SMS (Nepal) over its HTTP API with libcurl: one form-encoded POST of token, from, to and
 // text per message; success is HTTP 200 carrying {"response_code":200,...}. The token is a secret
 // and the text holds OTP codes: both go into the request body only, never into logs or errors.
-#include "domains/identity/sender.hpp"
-
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -15,6 +13,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "domains/identity/sender.hpp"
 
 namespace ps::identity {
 
