@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/demo.hpp"
 #include "app/wiring.hpp"
 #include "core/log.hpp"
 #include "db/migrator.hpp"
@@ -37,6 +38,9 @@ int Serve(const std::string& config_path, bool jobs_only) {
     auto app = BuildApp(*cfg);
     if (!app.ok()) return Fail(app.error());
     App& a = **app;
+    if (a.cfg.demo) {
+        if (auto st = SeedDemo(a); !st.ok()) return Fail(st.error());
+    }
     SecureRandom rnd;
     jobs::WorkerOptions wo;
     wo.workers = a.cfg.job_workers;

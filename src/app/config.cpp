@@ -103,9 +103,12 @@ Status ApplyFile(const std::string& path, std::map<std::string, Binding>& b) {
         std::string key(k.str());
         auto it = b.find(key);
         if (it == b.end()) return InvalidArgument("config_error", "config file: unknown key '" + key + "'");
-        if (it->second.secret)
-            return InvalidArgument("config_error", "config file: '" + key +
-                                   "' is a secret; set POWERSHARE_" + key + " in the environment");
+        if (it->second.secret) {
+            std::string env = "POWERSHARE_";
+            for (char ch : key) env += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            return InvalidArgument("config_error", "config file: '" + key + "' is a secret; set " +
+                                                       env + " in the environment");
+        }
         std::string v;
         if (auto s = node.value<std::string>()) v = *s;
         else if (auto i = node.value<int64_t>()) v = std::to_string(*i);

@@ -99,8 +99,8 @@ public:
         return fn(**lease);
     }
 
-    // Runs fn inside one transaction (BEGIN IMMEDIATE on SQLite), committing when fn returns a
-    // value and rolling back on an error. Busy/serialization failures are retried a few times,
+    // Runs fn inside one serializable transaction (BEGIN IMMEDIATE on SQLite, SERIALIZABLE on
+    // PostgreSQL), committing when fn returns a value and rolling back on an error. Busy/serialization failures are retried a few times,
     // so fn must not have side effects outside the database.
     template <typename F>
     auto Transact(F&& fn) -> decltype(fn(std::declval<Connection&>())) {

@@ -1,6 +1,7 @@
 #include "db/pool.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 namespace ps::db {
@@ -65,8 +66,10 @@ Status PooledDatabase::RunTransaction(const std::function<Status(Connection&)>& 
             }
             return Ok{};
         }();
-        if (st.ok() || !IsRetryable(st.error()) || attempt >= 8) return st;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
+        if (st.ok() || !IsRetryable(st.error()) || attempt >= 30) return st;
+        // Jittered backoff, capped: contention clears in milliseconds.
+        auto cap = std::min(50, 1 << std::min(attempt, 6));
+        std::this_thread::sleep_for(std::chrono::microseconds(500 + std::rand() % (cap * 1000)));
     }
 }
 

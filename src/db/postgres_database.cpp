@@ -168,7 +168,7 @@ public:
     Backend backend() const override { return Backend::kPostgres; }
 
 protected:
-    const char* BeginSql() const override { return "BEGIN"; }
+    const char* BeginSql() const override { return "BEGIN ISOLATION LEVEL SERIALIZABLE"; }
     Result<std::unique_ptr<Connection>> Connect() override {
         PGconn* c = PQconnectdb(url_.c_str());
         if (PQstatus(c) != CONNECTION_OK) {

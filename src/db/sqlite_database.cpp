@@ -127,6 +127,7 @@ protected:
             return e;
         }
         sqlite3_busy_timeout(h, 5000);
+        sqlite3_extended_result_codes(h, 1);
         auto c = std::make_unique<SqliteConnection>(h);
         RETURN_IF_ERROR(c->ExecScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
