@@ -5,6 +5,10 @@
 #include <memory>
 
 #include "core/clock.hpp"
+#include "domains/admin/staff_service.hpp"
+#include "domains/admin/user_admin_service.hpp"
+#include "domains/content/app_service.hpp"
+#include "domains/content/media_service.hpp"
 #include "domains/identity/account_service.hpp"
 #include "domains/identity/otp_service.hpp"
 #include "domains/identity/profile_service.hpp"
@@ -21,6 +25,12 @@ struct Services {
     std::unique_ptr<identity::OtpService> otp;
     std::unique_ptr<identity::AccountService> accounts;
     std::unique_ptr<identity::ProfileService> profiles;
+    // staff side of identity
+    std::unique_ptr<admin::StaffService> staff;
+    std::unique_ptr<admin::UserAdminService> user_admin;
+    // content
+    std::unique_ptr<content::AppService> app_content;
+    std::unique_ptr<content::MediaService> media;
 };
 
 }  // namespace ps::app

@@ -6,6 +6,7 @@
 #include "core/log.hpp"
 #include "core/time_format.hpp"
 #include "db/migrator.hpp"
+#include "domains/admin/admin_routes.hpp"
 #include "domains/content/content_routes.hpp"
 #include "domains/identity/auth_routes.hpp"
 
@@ -78,6 +79,10 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
     a.router = std::make_unique<http::Router>(a.metrics);
     RegisterSystemRoutes(*a.router, *a.db, *a.clock, a.metrics, a.started_at);
     BuildIdentity(a, s);
+    // staff side of identity: admin login, me, profiles, users, KYC review, action log
+    s.staff = std::make_unique<admin::StaffService>(*a.db, *a.clock, *a.random, *s.accounts);
+    s.user_admin = std::make_unique<admin::UserAdminService>(*a.db, *a.clock, *a.random);
+    admin::RegisterAdminIdentityRoutes(*a.router, {*s.staff, *s.user_admin});
     // content: countries, app versions and updates, media uploads
     s.app_content = std::make_unique<content::AppService>(*a.db, *a.clock);
     s.media = std::make_unique<content::MediaService>(

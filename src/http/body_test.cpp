@@ -68,16 +68,16 @@ TEST(BodyJsonTest, NonObjectTopLevelRejected) {
 }
 
 TEST(BodyJsonTest, MalformedRejected) {
-    for (std::string_view body :
-         {R"({"a":)", R"({"a":1}x)", R"({"a":1,})", R"({"a":1} // c)", "{'a':1}", "  ", "\xEF\xBB\xBF{}"}) {
+    for (std::string_view body : {R"({"a":)", R"({"a":1}x)", R"({"a":1,})", R"({"a":1} // c)",
+                                  "{'a':1}", "  ", "\xEF\xBB\xBF{}"}) {
         EXPECT_TRUE(FailsWith(ParseBody("application/json", body), "invalid_json")) << body;
     }
 }
 
 TEST(BodyJsonTest, InvalidUtf8InStringRejected) {
-    for (std::string_view body : {"{\"a\":\"\xC3\x28\"}", "{\"a\":\"\xC0\xAF\"}",
-                                  "{\"a\":\"\xED\xA0\x80\"}", "{\"a\":\"\xF4\x90\x80\x80\"}",
-                                  "{\"\xFF\":1}", R"({"a":"\ud800"})"}) {
+    for (std::string_view body :
+         {"{\"a\":\"\xC3\x28\"}", "{\"a\":\"\xC0\xAF\"}", "{\"a\":\"\xED\xA0\x80\"}",
+          "{\"a\":\"\xF4\x90\x80\x80\"}", "{\"\xFF\":1}", R"({"a":"\ud800"})"}) {
         EXPECT_TRUE(FailsWith(ParseBody("application/json", body), "invalid_json"));
     }
     auto ok = ParseBody("application/json", "{\"a\":\"S\xC3\xA3o \xF0\x9F\x94\x8B\"}");
@@ -143,10 +143,12 @@ TEST(BodyMultipartTest, FilePartsGoToFiles) {
     std::string png("\x89PNG\r\n\x1A\n\x00\xFF", 10);
     std::string body =
         Field("title", "photo") +
-        PartOf("content-disposition: FORM-DATA; name=\"photo\"; filename=\"a \\\"b\\\"; c.png\"\r\n"
-               "Content-Type: image/png",
-               png) +
-        PartOf("Content-Disposition: form-data; name=doc; filename=C:\\tmp\\x.pdf", "%PDF") + kClose;
+        PartOf(
+            "content-disposition: FORM-DATA; name=\"photo\"; filename=\"a \\\"b\\\"; c.png\"\r\n"
+            "Content-Type: image/png",
+            png) +
+        PartOf("Content-Disposition: form-data; name=doc; filename=C:\\tmp\\x.pdf", "%PDF") +
+        kClose;
     auto r = ParseBody(kMultipart, body);
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_EQ(r->files.size(), 2u);
@@ -182,10 +184,10 @@ TEST(BodyMultipartTest, QuotedBoundary) {
 TEST(BodyMultipartTest, BadBoundaryParameterRejected) {
     std::string body = Field("x", "1") + kClose;
     for (std::string_view ct :
-         {"multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
-          "multipart/form-data; boundary=\"XyZ", "multipart/form-data; boundary=XyZ; boundary=XyZ",
-          "multipart/form-data; boundary=a{b", "multipart/form-data; boundary=\"ab \"",
-          "multipart/form-data; =XyZ"}) {
+         {"multipart/form-data", "multipart/form-data; boundary=",
+          "multipart/form-data; boundary=\"\"", "multipart/form-data; boundary=\"XyZ",
+          "multipart/form-data; boundary=XyZ; boundary=XyZ", "multipart/form-data; boundary=a{b",
+          "multipart/form-data; boundary=\"ab \"", "multipart/form-data; =XyZ"}) {
         EXPECT_TRUE(FailsWith(ParseBody(ct, body), "invalid_multipart")) << ct;
     }
     EXPECT_TRUE(FailsWith(ParseMultipart(std::string(71, 'a'), body), "invalid_multipart"));
@@ -248,13 +250,12 @@ TEST(BodyMultipartTest, MissingOrBadDispositionRejected) {
           "Content-Disposition: form-data; name=\"a", "Content-Disposition: form-data name=\"a\"",
           "Content-Disposition: form-data; name=\"a\"; name=\"b\"",
           "Content-Disposition: form-data; name=\"a\"; filename=x; filename=y"}) {
-        EXPECT_TRUE(FailsWith(ParseMultipart("XyZ", PartOf(headers, "v") + kClose),
-                              "invalid_multipart"))
+        EXPECT_TRUE(
+            FailsWith(ParseMultipart("XyZ", PartOf(headers, "v") + kClose), "invalid_multipart"))
             << headers;
     }
     // No header at all: the part starts with its blank line.
-    EXPECT_TRUE(
-        FailsWith(ParseMultipart("XyZ", "--XyZ\r\n\r\nv\r\n--XyZ--"), "invalid_multipart"));
+    EXPECT_TRUE(FailsWith(ParseMultipart("XyZ", "--XyZ\r\n\r\nv\r\n--XyZ--"), "invalid_multipart"));
 }
 
 TEST(BodyMultipartTest, GarbageOrDuplicateHeadersRejected) {
@@ -263,8 +264,8 @@ TEST(BodyMultipartTest, GarbageOrDuplicateHeadersRejected) {
          {cd + "\r\n" + cd, cd + "\r\nContent-Type: text/plain\r\ncontent-type: text/html",
           cd + "\r\nnot a header", cd + "\r\n folded continuation", cd + "\r\n: empty name",
           cd + "\r\nX-Bad: a\x01z", cd + "\r\nX-Bad: \xFF"}) {
-        EXPECT_TRUE(FailsWith(ParseMultipart("XyZ", PartOf(headers, "v") + kClose),
-                              "invalid_multipart"))
+        EXPECT_TRUE(
+            FailsWith(ParseMultipart("XyZ", PartOf(headers, "v") + kClose), "invalid_multipart"))
             << headers;
     }
     auto ok = ParseMultipart("XyZ", PartOf(cd + "\r\nX-Custom: ok", "v") + kClose);
@@ -273,13 +274,14 @@ TEST(BodyMultipartTest, GarbageOrDuplicateHeadersRejected) {
 }
 
 TEST(BodyMultipartTest, InvalidUtf8TextRejectedButFileDataIsBinary) {
-    EXPECT_TRUE(FailsWith(ParseMultipart("XyZ", Field("a", "\xC3\x28") + kClose),
-                          "invalid_multipart"));
-    EXPECT_TRUE(FailsWith(ParseMultipart("XyZ", Field("a", "\xED\xA0\x80") + kClose),
-                          "invalid_multipart"));
+    EXPECT_TRUE(
+        FailsWith(ParseMultipart("XyZ", Field("a", "\xC3\x28") + kClose), "invalid_multipart"));
+    EXPECT_TRUE(
+        FailsWith(ParseMultipart("XyZ", Field("a", "\xED\xA0\x80") + kClose), "invalid_multipart"));
     auto file = ParseMultipart(
-        "XyZ", PartOf("Content-Disposition: form-data; name=\"f\"; filename=\"f.bin\"", "\xC3\x28") +
-                   kClose);
+        "XyZ",
+        PartOf("Content-Disposition: form-data; name=\"f\"; filename=\"f.bin\"", "\xC3\x28") +
+            kClose);
     ASSERT_TRUE(file.ok()) << file.error().message;
     EXPECT_EQ(file->files.at(0).data, "\xC3\x28");
 }
@@ -290,8 +292,8 @@ TEST(BodyMultipartTest, PartLimitIs1000) {
     auto ok = ParseMultipart("XyZ", body + kClose);
     ASSERT_TRUE(ok.ok()) << ok.error().message;
     EXPECT_EQ(ok->fields.at("k").as_array().size(), 1000u);
-    EXPECT_TRUE(FailsWith(ParseMultipart("XyZ", body + Field("k", "v") + kClose),
-                          "invalid_multipart"));
+    EXPECT_TRUE(
+        FailsWith(ParseMultipart("XyZ", body + Field("k", "v") + kClose), "invalid_multipart"));
 }
 
 TEST(BodyMultipartTest, HeaderBlockLimitIs8KiB) {
@@ -328,8 +330,7 @@ TEST(BodyFormTest, EmptyValuesAndSegments) {
 
 TEST(BodyFormTest, BadPercentEscapeRejected) {
     for (std::string_view body : {"a=%", "a=%4", "a=%G1", "a=%4g&b=1", "%zz=1", "a=100%"}) {
-        EXPECT_TRUE(FailsWith(ParseBody("application/x-www-form-urlencoded", body),
-                              "invalid_form"))
+        EXPECT_TRUE(FailsWith(ParseBody("application/x-www-form-urlencoded", body), "invalid_form"))
             << body;
     }
 }
@@ -352,8 +353,8 @@ TEST(BodyFormTest, FieldLimitIs1000) {
 TEST(BodyDispatchTest, UnsupportedContentTypeRejected) {
     for (std::string_view ct : {"text/plain", "", "application/xml", "application/jsonx",
                                 "multipart/mixed; boundary=XyZ", "application/merge-patch+json"}) {
-        EXPECT_TRUE(FailsWith(ParseBody(ct, "{}"), "unsupported_media_type",
-                              ErrorCode::kUnsupportedMedia))
+        EXPECT_TRUE(
+            FailsWith(ParseBody(ct, "{}"), "unsupported_media_type", ErrorCode::kUnsupportedMedia))
             << ct;
     }
     auto empty = ParseBody("text/plain", "");
@@ -379,23 +380,23 @@ TEST(BodyHelpersTest, PercentDecode) {
 TEST(BodyHelpersTest, IsValidUtf8) {
     EXPECT_TRUE(IsValidUtf8(""));
     EXPECT_TRUE(IsValidUtf8("plain ASCII \x7F"));
-    EXPECT_TRUE(IsValidUtf8("\xC2\x80\xDF\xBF"));          // U+0080, U+07FF
-    EXPECT_TRUE(IsValidUtf8("\xE0\xA0\x80\xED\x9F\xBF"));  // U+0800, U+D7FF
-    EXPECT_TRUE(IsValidUtf8("\xEE\x80\x80\xEF\xBF\xBF"));  // U+E000, U+FFFF
+    EXPECT_TRUE(IsValidUtf8("\xC2\x80\xDF\xBF"));                  // U+0080, U+07FF
+    EXPECT_TRUE(IsValidUtf8("\xE0\xA0\x80\xED\x9F\xBF"));          // U+0800, U+D7FF
+    EXPECT_TRUE(IsValidUtf8("\xEE\x80\x80\xEF\xBF\xBF"));          // U+E000, U+FFFF
     EXPECT_TRUE(IsValidUtf8("\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"));  // U+10000, U+10FFFF
-    EXPECT_FALSE(IsValidUtf8("\x80"));              // lone continuation
-    EXPECT_FALSE(IsValidUtf8("\xC0\x80"));          // overlong NUL
-    EXPECT_FALSE(IsValidUtf8("\xC1\xBF"));          // overlong
-    EXPECT_FALSE(IsValidUtf8("\xE0\x9F\xBF"));      // overlong
-    EXPECT_FALSE(IsValidUtf8("\xF0\x8F\xBF\xBF"));  // overlong
-    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // U+D800
-    EXPECT_FALSE(IsValidUtf8("\xED\xBF\xBF"));      // U+DFFF
-    EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // U+110000
+    EXPECT_FALSE(IsValidUtf8("\x80"));                             // lone continuation
+    EXPECT_FALSE(IsValidUtf8("\xC0\x80"));                         // overlong NUL
+    EXPECT_FALSE(IsValidUtf8("\xC1\xBF"));                         // overlong
+    EXPECT_FALSE(IsValidUtf8("\xE0\x9F\xBF"));                     // overlong
+    EXPECT_FALSE(IsValidUtf8("\xF0\x8F\xBF\xBF"));                 // overlong
+    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));                     // U+D800
+    EXPECT_FALSE(IsValidUtf8("\xED\xBF\xBF"));                     // U+DFFF
+    EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));                 // U+110000
     EXPECT_FALSE(IsValidUtf8("\xF5\x80\x80\x80"));
     EXPECT_FALSE(IsValidUtf8("\xFF"));
-    EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
-    EXPECT_FALSE(IsValidUtf8("\xE2\x28\xA1"));      // bad continuation
-    EXPECT_FALSE(IsValidUtf8("\xF0\x9F\x94"));      // truncated 4-byte
+    EXPECT_FALSE(IsValidUtf8("\xE2\x82"));      // truncated
+    EXPECT_FALSE(IsValidUtf8("\xE2\x28\xA1"));  // bad continuation
+    EXPECT_FALSE(IsValidUtf8("\xF0\x9F\x94"));  // truncated 4-byte
 }
 
 }  // namespace

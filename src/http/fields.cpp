@@ -46,6 +46,10 @@ std::optional<std::string> Fields::Str(std::string_view key, bool required, size
         return std::nullopt;
     }
     std::string s(v->as_string());
+    if (s.find('\0') != std::string::npos) {
+        AddError(key, "Null characters are not allowed.");
+        return std::nullopt;
+    }
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
     s = b == std::string::npos ? "" : s.substr(b, e - b + 1);
     if (s.size() < min_len) {
@@ -160,7 +164,8 @@ std::optional<std::vector<std::string>> Fields::List(std::string_view key, bool 
     }
     std::vector<std::string> out;
     for (const auto& e : v.as_array()) {
-        if (e.is_string()) out.emplace_back(e.as_string());
+        if (e.is_string() && std::string_view(e.as_string()).find('\0') == std::string_view::npos)
+            out.emplace_back(e.as_string());
         else if (e.is_int64()) out.push_back(std::to_string(e.as_int64()));
         else {
             AddError(key, "Expected a list of strings.");

@@ -128,7 +128,9 @@ bool ParseParams(std::string_view s, Params& out) {
 // forbids senders to use) are ignored.
 Status ParseDisposition(std::string_view value, Part& part) {
     size_t semi = value.find(';');
-    if (Lower(TrimOws(value.substr(0, semi))) != "form-data") return Invalid("part is not form-data.");
+    if (Lower(TrimOws(value.substr(0, semi))) != "form-data") {
+        return Invalid("part is not form-data.");
+    }
     Params params;
     if (!ParseParams(semi == std::string_view::npos ? "" : value.substr(semi), params)) {
         return Invalid("malformed Content-Disposition.");
@@ -252,7 +254,9 @@ private:
         size_t i = 0;
         while (true) {
             size_t end = block.find(eol_, i);
-            if (end == std::string_view::npos) return Invalid("part headers truncated or too long.");
+            if (end == std::string_view::npos) {
+                return Invalid("part headers truncated or too long.");
+            }
             std::string_view line = block.substr(i, end - i);
             i = end + eol_.size();
             if (line.empty()) break;

@@ -178,3 +178,19 @@ TEST(HttpObservability, MetricsAndRequestIds) {
 
 }  // namespace
 }  // namespace ps::test
+
+namespace ps::test {
+namespace {
+
+TEST(HttpBadInput, NulCharactersAreRefusedBeforeTheDatabase) {
+    TestServer s;
+    auto [access, _] = s.SignUp("9841234567", "nuluser");
+    auto r = s.client().Send("PATCH", "/api/users/profile", "{\"full_name\":\"a\\u0000b\"}",
+                             "application/json", access);
+    ExpectEnvelopeError(r, 400, "validation_error");
+    auto p = s.client().Get("/api/users/profile", access);
+    EXPECT_TRUE(p.data().at("full_name").is_null());
+}
+
+}  // namespace
+}  // namespace ps::test
