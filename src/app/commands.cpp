@@ -31,6 +31,18 @@ int Fail(const Error& e) {
     return 1;
 }
 
+int ListRoutes(Config cfg) {
+    cfg.database_url = "sqlite::memory:";
+    cfg.db_pool_size = 1;
+    cfg.log_level = "error";
+    auto app = BuildApp(cfg);
+    if (!app.ok()) return Fail(app.error());
+    static const char* kAuth[] = {"public", "optional", "user", "staff"};
+    for (const auto& r : (*app)->router->Routes())
+        std::printf("%-7s %-60s %s\n", r.method.c_str(), r.pattern.c_str(), kAuth[static_cast<int>(r.auth)]);
+    return 0;
+}
+
 int Serve(const std::string& config_path, bool jobs_only) {
     auto cfg = Load(config_path);
     if (!cfg.ok()) return Fail(cfg.error());
@@ -97,6 +109,7 @@ int Main(int argc, char** argv) {
     auto* worker = cli.add_subcommand("worker", "Run background jobs only");
     auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
     auto* version = cli.add_subcommand("version", "Print the version");
+    auto* routes = cli.add_subcommand("routes", "List every HTTP route (method, path, auth)");
     auto* admin = cli.add_subcommand("admin", "Administration");
     admin->require_subcommand(1);
     auto* create_staff = admin->add_subcommand("create-staff", "Create a staff account");
@@ -119,6 +132,7 @@ int Main(int argc, char** argv) {
     if (*worker) return Serve(config_path, true);
     auto cfg = Load(config_path);
     if (!cfg.ok()) return Fail(cfg.error());
+    if (*routes) return ListRoutes(*cfg);
     if (*migrate) {
         cfg->migrate_on_start = false;
         auto db = db::Open(cfg->EffectiveDatabaseUrl(), 1);

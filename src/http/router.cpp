@@ -46,24 +46,31 @@ const Router::Route* Router::Match(
     auto segs = Split(req.path);
     path_matched = false;
     if (!req.path.empty() && req.path.back() == '/' && req.path != "/") return nullptr;
+    // Of the routes whose pattern fits, the one with the most literal segments wins
+    // ("/users/leaderboard" over "/users/{user_id}"), whatever the registration order.
+    const Route* best = nullptr;
+    int best_literals = -1;
     for (const auto& r : routes_) {
         if (r.segments.size() != segs.size()) continue;
         std::vector<std::pair<std::string, std::string>> found;
         bool ok = true;
+        int literals = 0;
         for (size_t i = 0; i < segs.size() && ok; ++i) {
             const std::string& s = r.segments[i];
             if (s.size() > 2 && s.front() == '{' && s.back() == '}')
                 found.emplace_back(s.substr(1, s.size() - 2), std::string(segs[i]));
-            else ok = s == segs[i];
+            else ok = s == segs[i], ++literals;
         }
         if (!ok) continue;
         path_matched = true;
-        if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
+        bool method_ok = r.method == req.method || (req.method == "HEAD" && r.method == "GET");
+        if (method_ok && literals > best_literals) {
+            best = &r;
+            best_literals = literals;
             params = std::move(found);
-            return &r;
         }
     }
-    return nullptr;
+    return best;
 }
 
 Response Router::Dispatch(Request& req, const Route& route) const {

@@ -161,6 +161,7 @@ Result<User> AccountService::CreateStaff(std::string_view email, std::string_vie
             u.username = username;
             u.email = id.value;
             u.social_provider = "EMAIL";
+            u.is_staff = true;
             u.is_superuser = role == "super_admin";
             ASSIGN_OR_RETURN(u.referral_code, NewReferralCode(c));
             u.date_joined = now;

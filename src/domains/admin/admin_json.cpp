@@ -1,0 +1,97 @@
+#include "domains/admin/admin_json.hpp"
+
+#include "core/time_format.hpp"
+
+namespace ps::admin {
+
+namespace json = boost::json;
+
+namespace {
+json::value Opt(const std::optional<std::string>& s) {
+    return s ? json::value(*s) : json::value(nullptr);
+}
+json::value OptDt(const std::optional<Micros>& t) {
+    return t ? json::value(FormatDt(*t)) : json::value(nullptr);
+}
+}  // namespace
+
+json::object StaffLoginJson(const identity::AccountService::StaffLogin& l) {
+    std::string id = std::to_string(l.user.id);
+    return {{"user_id", id},
+            {"access_token", l.tokens.access},
+            {"refresh_token", l.tokens.refresh},
+            {"user",
+             {{"id", id},
+              {"email", Opt(l.user.email)},
+              {"username", l.user.username},
+              {"is_staff", true},
+              {"is_superuser", l.user.is_superuser},
+              {"role", l.role}}},
+            {"message", "Admin login successful"}};
+}
+
+json::object AdminMeJson(const AdminProfile& p) {
+    Permissions m = PermissionsFor(p.role);
+    return {{"user_id", std::to_string(p.user_id)},
+            {"email", Opt(p.email)},
+            {"username", p.username},
+            {"role", p.role},
+            {"is_active", p.is_active},
+            {"is_super_admin", p.IsSuperAdmin()},
+            {"created_at", FormatDtZ(p.created_at)},
+            {"permissions",
+             {{"can_manage_users", m.manage_users},
+              {"can_manage_stations", m.manage_stations},
+              {"can_manage_content", m.manage_content},
+              {"can_view_analytics", m.view_analytics},
+              {"can_manage_finances", m.manage_finances},
+              {"can_manage_admins", m.manage_admins}}}};
+}
+
+json::object AdminProfileJson(const AdminProfile& p) {
+    json::object o{{"id", p.id},
+                   {"role", p.role},
+                   {"is_active", p.is_active},
+                   {"is_super_admin", p.IsSuperAdmin()},
+                   {"created_at", FormatDt(p.created_at)},
+                   {"updated_at", FormatDt(p.updated_at)},
+                   {"username", p.username},
+                   {"email", Opt(p.email)}};
+    if (p.created_by_username) o["created_by_username"] = *p.created_by_username;
+    return o;
+}
+
+json::object KycRowJson(const KycRow& r) {
+    const identity::Kyc& k = r.kyc;
+    return {{"id", k.id},
+            {"user_id", std::to_string(k.user_id)},
+            {"username", r.username},
+            {"email", Opt(r.email)},
+            {"phone_number", Opt(r.phone_number)},
+            {"document_type", k.document_type},
+            {"document_number", k.document_number},
+            {"document_front_url", k.document_front_url},
+            {"document_back_url", Opt(k.document_back_url)},
+            {"status", k.status},
+            {"verified_at", OptDt(k.verified_at)},
+            {"verified_by_username", Opt(r.verified_by_username)},
+            {"rejection_reason", Opt(k.rejection_reason)},
+            {"created_at", FormatDt(k.created_at)},
+            {"updated_at", FormatDt(k.updated_at)}};
+}
+
+json::object ActionLogJson(const ActionLog& l) {
+    return {{"id", l.id},
+            {"action_type", l.action_type},
+            {"target_model", l.target_model},
+            {"target_id", l.target_id},
+            {"changes", l.changes},
+            {"description", l.description},
+            {"ip_address", Opt(l.ip_address)},
+            {"user_agent", Opt(l.user_agent)},
+            {"created_at", FormatDt(l.created_at)},
+            {"admin_username", Opt(l.admin_username)},
+            {"admin_email", Opt(l.admin_email)}};
+}
+
+}  // namespace ps::admin
