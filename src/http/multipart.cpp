@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/body.hpp"
+#include "http/body_grammar.hpp"
 
 namespace ps::http {
 
@@ -16,11 +17,12 @@ namespace json = boost::json;
 
 namespace {
 
+using namespace grammar;  // NOLINT: the shared grammar helpers
+
 constexpr size_t kMaxParts = 1000;
 constexpr size_t kMaxHeaderBlock = 8 * 1024;  // a part's header lines and the blank line
 constexpr size_t kMaxBoundary = 70;           // RFC 2046 §5.1.1
 
-using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct Part {
     std::string name;
@@ -46,26 +48,8 @@ bool IsValidBoundary(std::string_view b) {
     return true;
 }
 
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = LowerAscii(c);
-    return out;
-}
 
-bool IsOws(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view TrimOws(std::string_view s) {
-    while (!s.empty() && IsOws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && IsOws(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-bool IsTokenChar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 
 bool IsToken(std::string_view s) {
     for (char c : s) {
@@ -83,46 +67,7 @@ bool IsFieldValue(std::string_view v) {
     return IsValidUtf8(v);
 }
 
-// A parameter value at s[i]: a quoted-string (only \" and \\ are escapes, so a Windows path's
-// other backslashes survive) or a bare run up to ';' or whitespace. Advances i past it.
-// (Same grammar as the Content-Type parameters in body.cpp.)
-bool ReadParamValue(std::string_view s, size_t& i, std::string& value) {
-    value.clear();
-    if (i < s.size() && s[i] == '"') {
-        for (++i; i < s.size(); ++i) {
-            if (s[i] == '"') {
-                ++i;
-                return true;
-            }
-            if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) ++i;
-            value += s[i];
-        }
-        return false;  // unterminated
-    }
-    while (i < s.size() && s[i] != ';' && s[i] != '"' && !IsOws(s[i])) value += s[i++];
-    return !value.empty();
-}
 
-// Parses `*( OWS ";" OWS [ name "=" value ] )`; names are lower-cased.
-bool ParseParams(std::string_view s, Params& out) {
-    size_t i = 0;
-    while (true) {
-        while (i < s.size() && IsOws(s[i])) ++i;
-        if (i == s.size()) return true;
-        if (s[i] != ';') return false;
-        ++i;
-        while (i < s.size() && IsOws(s[i])) ++i;
-        if (i == s.size() || s[i] == ';') continue;
-        size_t start = i;
-        while (i < s.size() && IsTokenChar(s[i])) ++i;
-        if (i == start || i == s.size() || s[i] != '=') return false;
-        std::string name = Lower(s.substr(start, i - start));
-        std::string value;
-        ++i;
-        if (!ReadParamValue(s, i, value)) return false;
-        out.emplace_back(std::move(name), std::move(value));
-    }
-}
 
 // "form-data; name=...; filename=..."; other parameters (filename* included, which RFC 7578
 // forbids senders to use) are ignored.
@@ -172,22 +117,6 @@ Status ApplyHeader(std::string_view line, Part& part) {
     return Ok{};
 }
 
-// Adds one text field; a repeated key turns the value into an array of strings, in order.
-// (Same rule as the form-urlencoded parser in body.cpp.)
-void AppendField(json::object& fields, std::string_view key, std::string_view value) {
-    auto it = fields.find(key);
-    if (it == fields.end()) {
-        fields.emplace(key, value);
-        return;
-    }
-    json::value& slot = it->value();
-    if (!slot.is_array()) {
-        json::array values;
-        values.emplace_back(std::move(slot));
-        slot = std::move(values);
-    }
-    slot.as_array().emplace_back(value);
-}
 
 Status AddPart(Part part, std::string_view data, Body& out) {
     if (part.filename) {

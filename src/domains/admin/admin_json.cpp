@@ -1,6 +1,7 @@
 #include "domains/admin/admin_json.hpp"
 
 #include "core/time_format.hpp"
+#include "domains/identity/identity_json.hpp"
 
 namespace ps::admin {
 
@@ -62,22 +63,13 @@ json::object AdminProfileJson(const AdminProfile& p) {
 }
 
 json::object KycRowJson(const KycRow& r) {
-    const identity::Kyc& k = r.kyc;
-    return {{"id", k.id},
-            {"user_id", std::to_string(k.user_id)},
-            {"username", r.username},
-            {"email", Opt(r.email)},
-            {"phone_number", Opt(r.phone_number)},
-            {"document_type", k.document_type},
-            {"document_number", k.document_number},
-            {"document_front_url", k.document_front_url},
-            {"document_back_url", Opt(k.document_back_url)},
-            {"status", k.status},
-            {"verified_at", OptDt(k.verified_at)},
-            {"verified_by_username", Opt(r.verified_by_username)},
-            {"rejection_reason", Opt(k.rejection_reason)},
-            {"created_at", FormatDt(k.created_at)},
-            {"updated_at", FormatDt(k.updated_at)}};
+    json::object o = identity::KycJson(r.kyc);
+    o["user_id"] = std::to_string(r.kyc.user_id);
+    o["username"] = r.username;
+    o["email"] = Opt(r.email);
+    o["phone_number"] = Opt(r.phone_number);
+    o["verified_by_username"] = Opt(r.verified_by_username);
+    return o;
 }
 
 json::object ActionLogJson(const ActionLog& l) {

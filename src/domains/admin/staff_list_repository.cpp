@@ -1,5 +1,6 @@
 // The admin user and KYC lists (staff_repository.hpp).
 #include "domains/admin/staff_repository.hpp"
+#include "domains/identity/user_repository.hpp"
 
 namespace ps::admin::staff_repo {
 
@@ -69,19 +70,7 @@ constexpr const char* kKycSelect =
 
 KycRow ToKycRow(const db::Row& r) {
     KycRow row;
-    identity::Kyc& k = row.kyc;
-    k.id = r.Str(0);
-    k.user_id = r.Int(1);
-    k.document_type = r.Str(2);
-    k.document_number = r.Str(3);
-    k.document_front_url = r.Str(4);
-    k.document_back_url = r.OptStr(5);
-    k.status = r.Str(6);
-    k.rejection_reason = r.OptStr(7);
-    k.verified_at = r.OptInt(8);
-    k.verified_by = r.OptInt(9);
-    k.created_at = r.Int(10);
-    k.updated_at = r.Int(11);
+    row.kyc = identity::users::KycFromRow(r);
     row.username = r.Str(12);
     row.email = r.OptStr(13);
     row.phone_number = r.OptStr(14);

@@ -37,23 +37,6 @@ constexpr const char* kKycCols =
     "id, user_id, document_type, document_number, document_front_url, document_back_url, "
     "status, rejection_reason, verified_at, verified_by, created_at, updated_at";
 
-Kyc ToKyc(const db::Row& r) {
-    Kyc k;
-    k.id = r.Str(0);
-    k.user_id = r.Int(1);
-    k.document_type = r.Str(2);
-    k.document_number = r.Str(3);
-    k.document_front_url = r.Str(4);
-    k.document_back_url = r.OptStr(5);
-    k.status = r.Str(6);
-    k.rejection_reason = r.OptStr(7);
-    k.verified_at = r.OptInt(8);
-    k.verified_by = r.OptInt(9);
-    k.created_at = r.Int(10);
-    k.updated_at = r.Int(11);
-    return k;
-}
-
 }  // namespace
 
 Result<std::optional<User>> Find(db::Connection& c, int64_t id) {
@@ -141,18 +124,35 @@ Status SaveProfile(db::Connection& c, int64_t user_id, const Profile& p) {
     return Ok{};
 }
 
+Kyc KycFromRow(const db::Row& r, size_t f) {
+    Kyc k;
+    k.id = r.Str(f);
+    k.user_id = r.Int(f + 1);
+    k.document_type = r.Str(f + 2);
+    k.document_number = r.Str(f + 3);
+    k.document_front_url = r.Str(f + 4);
+    k.document_back_url = r.OptStr(f + 5);
+    k.status = r.Str(f + 6);
+    k.rejection_reason = r.OptStr(f + 7);
+    k.verified_at = r.OptInt(f + 8);
+    k.verified_by = r.OptInt(f + 9);
+    k.created_at = r.Int(f + 10);
+    k.updated_at = r.Int(f + 11);
+    return k;
+}
+
 Result<std::optional<Kyc>> FindKyc(db::Connection& c, int64_t user_id) {
     ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string("SELECT ") + kKycCols +
                                               " FROM kyc_submissions WHERE user_id = ?", {user_id}));
     if (!row) return std::optional<Kyc>{};
-    return std::optional<Kyc>{ToKyc(*row)};
+    return std::optional<Kyc>{KycFromRow(*row)};
 }
 
 Result<std::optional<Kyc>> FindKycById(db::Connection& c, const std::string& id) {
     ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string("SELECT ") + kKycCols +
                                               " FROM kyc_submissions WHERE id = ?", {id}));
     if (!row) return std::optional<Kyc>{};
-    return std::optional<Kyc>{ToKyc(*row)};
+    return std::optional<Kyc>{KycFromRow(*row)};
 }
 
 Status SaveKyc(db::Connection& c, const Kyc& k) {

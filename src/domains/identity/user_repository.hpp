@@ -27,6 +27,10 @@ Status Delete(db::Connection& c, int64_t id);
 Result<std::optional<Profile>> FindProfile(db::Connection& c, int64_t user_id);
 Status SaveProfile(db::Connection& c, int64_t user_id, const Profile& p);
 
+// Reads the 12 KYC columns (id, user_id, document_type, document_number, document_front_url,
+// document_back_url, status, rejection_reason, verified_at, verified_by, created_at,
+// updated_at) starting at column `first`, for queries that join more.
+Kyc KycFromRow(const db::Row& r, size_t first = 0);
 Result<std::optional<Kyc>> FindKyc(db::Connection& c, int64_t user_id);
 Result<std::optional<Kyc>> FindKycById(db::Connection& c, const std::string& id);
 Status SaveKyc(db::Connection& c, const Kyc& k);  // insert or update by user_id
