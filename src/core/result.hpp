@@ -41,6 +41,15 @@ public:
     Result() = default;
     Result(Ok) {}  // NOLINT
     Result(Error error) : err_(std::move(error)), ok_(false) {}  // NOLINT
+    // Any Result converts to a Status: the value is dropped, an error is kept.
+    template <typename T>
+    Result(Result<T>&& r) : ok_(r.ok()) {  // NOLINT
+        if (!ok_) err_ = std::move(r).error();
+    }
+    template <typename T>
+    Result(const Result<T>& r) : ok_(r.ok()) {  // NOLINT
+        if (!ok_) err_ = r.error();
+    }
     bool ok() const { return ok_; }
     explicit operator bool() const { return ok_; }
     const Error& error() const& { return err_; }
