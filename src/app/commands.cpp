@@ -2,12 +2,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
 #include "app/demo.hpp"
+#include "app/services.hpp"
 #include "app/wiring.hpp"
+#include "cabinet/settings.hpp"
 #include "core/log.hpp"
 #include "db/migrator.hpp"
 #include "http/server.hpp"
@@ -57,6 +60,12 @@ int Serve(const std::string& config_path, bool jobs_only) {
     jobs::WorkerOptions wo;
     wo.workers = a.cfg.job_workers;
     wo.node_id = "node-" + rnd.Token(4);
+    // A worker waits for SIGTERM/SIGINT with sigwait: block them before any thread starts.
+    sigset_t termination;
+    sigemptyset(&termination);
+    sigaddset(&termination, SIGTERM);
+    sigaddset(&termination, SIGINT);
+    if (jobs_only) pthread_sigmask(SIG_BLOCK, &termination, nullptr);
     jobs::WorkerPool workers(*a.db, *a.clock, *a.random, a.jobs, wo);
     jobs::Scheduler scheduler(*a.db, *a.clock, a.periodic);
     if (a.cfg.run_jobs && wo.workers > 0) {
@@ -66,13 +75,9 @@ int Serve(const std::string& config_path, bool jobs_only) {
     auto log = Logger("app");
     if (jobs_only) {
         log->info("worker started workers={}", wo.workers);
-        http::Metrics m;
-        http::Router r(m);
-        http::ServerOptions so;
-        so.port = 0;
-        http::Server idle(so, r);  // only to wait for SIGTERM the same way serve does
-        idle.Start();
-        idle.Run(true);
+        int sig = 0;
+        sigwait(&termination, &sig);
+        log->info("signal={} stopping workers", sig);
     } else {
         http::ServerOptions so;
         so.host = a.cfg.ListenHost();
@@ -90,7 +95,18 @@ int Serve(const std::string& config_path, bool jobs_only) {
         }
         log->info("serving on http://{}:{} database={}", so.host, port,
                   a.db->backend() == db::Backend::kSqlite ? "sqlite" : "postgres");
+        // POWERSHARE_SIM_STATIONS=N: the development fleet of simulated cabinets
+        std::unique_ptr<cabinet::sim::InProcessFleet> fleet;
+        if (a.cfg.sim_stations > 0) {
+            std::string host = so.host == "0.0.0.0" || so.host.empty() ? "127.0.0.1" : so.host;
+            auto f = cabinet::sim::InProcessFleet::Start(
+                *a.services->cabinet,
+                cabinet::SimFleetFromConfig(a.cfg, "http://" + host + ":" + std::to_string(port)));
+            if (!f.ok()) return Fail(f.error());
+            fleet = std::move(*f);
+        }
         server.Run(true);
+        fleet.reset();
     }
     scheduler.Stop();
     workers.Stop();
@@ -118,6 +134,20 @@ int Main(int argc, char** argv) {
     create_staff->add_option("--password", password)->required();
     create_staff->add_option("--role", role)->check(CLI::IsMember({"super_admin", "admin", "moderator"}));
     create_staff->add_option("--username", username);
+    auto* simulate = cli.add_subcommand("simulate", "Play N cabinets against a server (HTTP + MQTT)");
+    cabinet::sim::SimulateArgs sim;
+    simulate->add_option("--stations", sim.stations, "How many cabinets")->check(CLI::Range(1, 10000));
+    simulate->add_option("--first", sim.first, "Number of the first cabinet (IMEI 86...0N)");
+    simulate->add_option("--server", sim.server, "PowerShare base URL the cabinets call");
+    simulate->add_option("--broker", sim.broker, "MQTT host:port (default: what connect returns)");
+    simulate->add_option("--time-factor", sim.time_factor, "Run heartbeats/uploads/returns faster")
+        ->check(CLI::Range(1, 10000));
+    simulate->add_option("--eject-failure-pct", sim.faults.eject_failure_pct)->check(CLI::Range(0, 100));
+    simulate->add_option("--lost-reply-pct", sim.faults.lost_reply_pct)->check(CLI::Range(0, 100));
+    simulate->add_option("--late-reply-pct", sim.faults.late_reply_pct)->check(CLI::Range(0, 100));
+    simulate->add_option("--return-after", sim.return_after_s, "Seconds a bank stays in a hand");
+    simulate->add_option("--same-station-return-pct", sim.same_station_return_pct)->check(CLI::Range(0, 100));
+    simulate->add_option("--duration", sim.duration_s, "Stop after this many seconds (0: on a signal)");
 
     try {
         cli.parse(argc, argv);
@@ -127,6 +157,10 @@ int Main(int argc, char** argv) {
     if (*version) {
         std::cout << "powershare " << POWERSHARE_VERSION << "\n";
         return 0;
+    }
+    if (*simulate) {
+        InitLogging("info");
+        return cabinet::sim::RunSimulate(sim);
     }
     if (*serve) return Serve(config_path, false);
     if (*worker) return Serve(config_path, true);

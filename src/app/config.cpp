@@ -88,6 +88,52 @@ std::map<std::string, Binding> Bindings(Config& c) {
     str("smtp_password", c.smtp_password, true);
     str("smtp_from", c.smtp_from);
     i64("media_max_bytes", c.media_max_bytes);
+    i32("min_rentable_battery", c.min_rentable_battery);
+    str("mqtt_broker", c.mqtt_broker);
+    str("mqtt_username", c.mqtt_username);
+    str("mqtt_password", c.mqtt_password, true);
+    str("mqtt_shared_group", c.mqtt_shared_group);
+    str("cabinet_public_mqtt", c.cabinet_public_mqtt);
+    boolean("cabinet_auto_register", c.cabinet_auto_register);
+    boolean("cabinet_require_sign", c.cabinet_require_sign);
+    boolean("cabinet_verify_checksum", c.cabinet_verify_checksum);
+    boolean("cabinet_heartbeat_echo", c.cabinet_heartbeat_echo);
+    boolean("cabinet_dispatcher", c.cabinet_dispatcher);
+    i64("cabinet_offline_after_s", c.cabinet_offline_after_s);
+    i64("cabinet_command_spacing_ms", c.cabinet_command_spacing_ms);
+    i64("cabinet_check_timeout_s", c.cabinet_check_timeout_s);
+    i64("cabinet_popup_timeout_s", c.cabinet_popup_timeout_s);
+    i64("cabinet_eject_max_age_s", c.cabinet_eject_max_age_s);
+    i64("cabinet_eject_grace_s", c.cabinet_eject_grace_s);
+    i64("cabinet_frames_retention_days", c.cabinet_frames_retention_days);
+    str("cabinet_mqtt_password_file", c.cabinet_mqtt_password_file);
+    str("cabinet_mqtt_acl_file", c.cabinet_mqtt_acl_file);
+    str("cabinet_broker_pid_file", c.cabinet_broker_pid_file);
+    str("iot_signature_secret", c.iot_signature_secret, true);
+    i32("sim_stations", c.sim_stations);
+    str("sim_transport", c.sim_transport);
+    i64("sim_return_after_s", c.sim_return_after_s);
+    i32("sim_time_factor", c.sim_time_factor);
+    i32("sim_eject_failure_pct", c.sim_eject_failure_pct);
+    i32("sim_lost_reply_pct", c.sim_lost_reply_pct);
+    i32("sim_late_reply_pct", c.sim_late_reply_pct);
+    i32("sim_same_station_return_pct", c.sim_same_station_return_pct);
+    str("khalti_base_url", c.khalti_base_url);
+    str("khalti_secret_key", c.khalti_secret_key, true);
+    str("esewa_form_url", c.esewa_form_url);
+    str("esewa_status_url", c.esewa_status_url);
+    str("esewa_product_code", c.esewa_product_code);
+    str("esewa_secret_key", c.esewa_secret_key, true);
+    str("stripe_base_url", c.stripe_base_url);
+    str("stripe_secret_key", c.stripe_secret_key, true);
+    str("stripe_webhook_secret", c.stripe_webhook_secret, true);
+    b["demo_gateway"] = {[&c](std::string_view v) -> Status {
+        bool on = false;
+        RETURN_IF_ERROR(ParseBool("demo_gateway", v, on));
+        c.demo_gateway = on;
+        return Ok{};
+    }};
+    boolean("withdrawals_enabled", c.withdrawals_enabled);
     boolean("demo", c.demo);
     return b;
 }
@@ -119,6 +165,37 @@ Status ApplyFile(const std::string& path, std::map<std::string, Binding>& b) {
     return Ok{};
 }
 
+// The cabinet link and simulator keys (src/cabinet/).
+Status ValidateCabinet(const Config& c) {
+    auto bad = [](std::string m) { return InvalidArgument("config_error", "config: " + m); };
+    auto host_port = [](const std::string& v) {
+        auto p = v.rfind(':');
+        if (p == std::string::npos || p == 0) return false;
+        long port = std::strtol(v.c_str() + p + 1, nullptr, 10);
+        return port > 0 && port < 65536;
+    };
+    if (!c.mqtt_broker.empty() && !host_port(c.mqtt_broker)) return bad("mqtt_broker must be host:port");
+    if (!c.cabinet_public_mqtt.empty() && !host_port(c.cabinet_public_mqtt))
+        return bad("cabinet_public_mqtt must be host:port");
+    if (c.cabinet_offline_after_s < 60) return bad("cabinet_offline_after_s must be at least 60");
+    if (c.cabinet_command_spacing_ms < 0 || c.cabinet_check_timeout_s < 1 || c.cabinet_popup_timeout_s < 1)
+        return bad("cabinet command spacing/timeouts out of range");
+    if (c.cabinet_frames_retention_days < 1) return bad("cabinet_frames_retention_days must be positive");
+    if (c.cabinet_mqtt_acl_file.empty() != c.cabinet_mqtt_password_file.empty())
+        return bad("cabinet_mqtt_password_file and cabinet_mqtt_acl_file go together");
+    if (c.sim_stations < 0 || c.sim_stations > 10000) return bad("sim_stations must be 0..10000");
+    if (c.sim_transport != "memory" && c.sim_transport != "broker")
+        return bad("sim_transport must be memory or broker");
+    if (c.sim_transport == "broker" && c.sim_stations > 0 && c.mqtt_broker.empty())
+        return bad("sim_transport=broker needs mqtt_broker");
+    if (c.sim_time_factor < 1 || c.sim_time_factor > 10000) return bad("sim_time_factor must be 1..10000");
+    for (int pct : {c.sim_eject_failure_pct, c.sim_lost_reply_pct, c.sim_late_reply_pct,
+                    c.sim_same_station_return_pct})
+        if (pct < 0 || pct > 100) return bad("sim_*_pct values must be 0..100");
+    if (c.sim_return_after_s < 1) return bad("sim_return_after_s must be positive");
+    return Ok{};
+}
+
 Status Validate(const Config& c) {
     auto bad = [](std::string m) { return InvalidArgument("config_error", "config: " + m); };
     if (c.ListenPort() == 0 && c.listen.find(":0") == std::string::npos)
@@ -140,6 +217,7 @@ Status Validate(const Config& c) {
     if (c.display_offset_minutes < -720 || c.display_offset_minutes > 840)
         return bad("display_offset_minutes out of range");
     if (c.otp_max_attempts < 1) return bad("otp_max_attempts must be positive");
+    if (Status st = ValidateCabinet(c); !st.ok()) return st;
     return Ok{};
 }
 

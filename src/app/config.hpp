@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
@@ -51,6 +52,54 @@ struct Config {
 
     // media
     int64_t media_max_bytes = 10 << 20;
+    int min_rentable_battery = 20;  // % a bank needs to be rented (stations)
+
+    // cabinet link (shared/reference/cabinet-protocol.md; src/cabinet/)
+    std::string mqtt_broker;                 // host:port; empty -> in-process broker
+    std::string mqtt_username = "powershare";
+    std::string mqtt_password;               // POWERSHARE_MQTT_PASSWORD (empty: anonymous)
+    std::string mqtt_shared_group = "powershare";  // $share group, so nodes split the frames
+    std::string cabinet_public_mqtt;         // host:port given to cabinets; empty -> mqtt_broker
+    bool cabinet_auto_register = false;      // unknown IMEIs become stations
+    bool cabinet_require_sign = true;        // refuse cabinet HTTP calls whose sign mismatches
+    bool cabinet_verify_checksum = true;     // refuse frames whose CHK mismatches
+    bool cabinet_heartbeat_echo = false;     // echo 0x7A ourselves (default: broker loop-back)
+    bool cabinet_dispatcher = true;          // run the command dispatcher loop in this process
+    int64_t cabinet_offline_after_s = 1500;
+    int64_t cabinet_command_spacing_ms = 5000;
+    int64_t cabinet_check_timeout_s = 10;
+    int64_t cabinet_popup_timeout_s = 15;
+    int64_t cabinet_eject_max_age_s = 60;    // a queued eject older than this is never sent
+    int64_t cabinet_eject_grace_s = 30;
+    int64_t cabinet_frames_retention_days = 30;
+    std::string cabinet_mqtt_password_file;  // mosquitto password_file we generate
+    std::string cabinet_mqtt_acl_file;       // mosquitto acl_file we generate
+    std::string cabinet_broker_pid_file;     // SIGHUP after rewriting them
+    std::string iot_signature_secret;        // POWERSHARE_IOT_SIGNATURE_SECRET (bridge HMAC)
+
+    // cabinet simulator (powershare simulate; POWERSHARE_SIM_* for the in-process fleet)
+    int sim_stations = 0;                    // > 0: serve runs this many simulated cabinets
+    std::string sim_transport = "memory";    // memory (in-process broker) | broker (mqtt_broker)
+    int64_t sim_return_after_s = 1800;       // a rented bank comes back after this long
+    int sim_time_factor = 1;                 // uploads and heartbeats run this much faster
+    int sim_eject_failure_pct = 5;
+    int sim_lost_reply_pct = 2;
+    int sim_late_reply_pct = 2;
+    int sim_same_station_return_pct = 30;
+
+    // payments: a gateway is enabled by its secret key (secrets from the environment only)
+    std::string khalti_base_url = "https://dev.khalti.com/api/v2/";
+    std::string khalti_secret_key;      // POWERSHARE_KHALTI_SECRET_KEY
+    std::string esewa_form_url = "https://rc-epay.esewa.com.np/api/epay/main/v2/form";
+    std::string esewa_status_url = "https://rc.esewa.com.np/api/epay/transaction/status/";
+    std::string esewa_product_code = "EPAYTEST";
+    std::string esewa_secret_key;       // POWERSHARE_ESEWA_SECRET_KEY
+    std::string stripe_base_url = "https://api.stripe.com/v1/";
+    std::string stripe_secret_key;      // POWERSHARE_STRIPE_SECRET_KEY
+    std::string stripe_webhook_secret;  // POWERSHARE_STRIPE_WEBHOOK_SECRET
+    std::optional<bool> demo_gateway;   // the no-money demo gateway; unset -> `demo`
+    bool withdrawals_enabled = true;
+    bool DemoGatewayEnabled() const { return demo_gateway.value_or(demo); }
 
     // demo data for `make run`
     bool demo = false;

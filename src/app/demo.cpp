@@ -11,6 +11,7 @@ constexpr const char* kDemoStaffEmail = "admin@powershare.local";
 }
 
 Status SeedDemo(App& a) {
+    RETURN_IF_ERROR(money::SeedDemoPaymentMethod(*a.db, *a.clock, *a.random));  // idempotent
     ASSIGN_OR_RETURN(auto staff, a.db->Read([](db::Connection& c) {
         return c.QueryOne("SELECT COUNT(*) FROM users WHERE is_staff = 1");
     }));

@@ -3,12 +3,20 @@
 #include "app/services.hpp"
 
 #include "app/system_routes.hpp"
+#include "cabinet/settings.hpp"
 #include "core/log.hpp"
 #include "core/time_format.hpp"
 #include "db/migrator.hpp"
 #include "domains/admin/admin_routes.hpp"
 #include "domains/content/content_routes.hpp"
 #include "domains/identity/auth_routes.hpp"
+#include "domains/stations/station_routes.hpp"
+#include "domains/money/ledger_audit.hpp"
+#include "domains/money/money_routes.hpp"
+#include "domains/money/gateways/demo.hpp"
+#include "domains/money/gateways/esewa.hpp"
+#include "domains/money/gateways/khalti.hpp"
+#include "domains/money/gateways/stripe.hpp"
 
 namespace ps::app {
 
@@ -50,13 +58,44 @@ void BuildIdentity(App& a, Services& s) {
         ASSIGN_OR_RETURN(auto caller, s.tokens->VerifyAccess(token));
         return http::Principal{caller.user_id, caller.is_staff, caller.role, caller.family};
     });
-    // No money has moved before the ledger exists (issue 4): every balance reads zero.
-    identity::BalanceReader balances = [](int64_t) -> Result<identity::BalanceSummary> {
-        return identity::BalanceSummary{};
+    // Wallet and points come from the money domain's ledger (s.wallet is built before this).
+    identity::BalanceReader balances = [&s](int64_t user_id) -> Result<identity::BalanceSummary> {
+        ASSIGN_OR_RETURN(auto b, s.wallet->ReadBalances(user_id));
+        return identity::BalanceSummary{b.wallet, b.total_topup, b.points, b.points_earned, false};
     };
     identity::IdentityServices ids{*s.otp, *s.accounts, *s.tokens, *s.profiles, balances, *a.clock};
     identity::RegisterAuthRoutes(*a.router, ids);
     identity::RegisterProfileRoutes(*a.router, ids);
+}
+
+// Payments: the gateways this node is configured for (each enabled by its secret key; demo by
+// demo_gateway), top-ups, refunds, withdrawals, their routes and the reconcile job.
+void BuildPayments(App& a, Services& s) {
+    const Config& c = a.cfg;
+    money::GatewaySet gateways;
+    if (!c.khalti_secret_key.empty())
+        gateways["khalti"] = std::make_unique<money::KhaltiGateway>(
+            money::KhaltiOptions{c.khalti_base_url, c.khalti_secret_key, c.frontend_url});
+    if (!c.esewa_secret_key.empty())
+        gateways["esewa"] = std::make_unique<money::EsewaGateway>(money::EsewaOptions{
+            c.esewa_form_url, c.esewa_status_url, c.esewa_product_code, c.esewa_secret_key});
+    if (!c.stripe_secret_key.empty())
+        gateways["stripe"] = std::make_unique<money::StripeGateway>(
+            *a.clock, money::StripeOptions{c.stripe_base_url, c.stripe_secret_key,
+                                           c.stripe_webhook_secret});
+    if (c.DemoGatewayEnabled())
+        gateways["demo"] = std::make_unique<money::DemoGateway>(money::DemoOptions{c.public_base_url});
+    money::TopUpOptions to{c.public_base_url, c.frontend_url, c.stripe_webhook_secret};
+    s.payment_methods = std::make_unique<money::PaymentMethodService>(*a.db, *a.clock, *a.random);
+    s.topups = std::make_unique<money::TopUpService>(*a.db, *a.clock, *a.random, *s.ledger,
+                                                     std::move(gateways), to);
+    s.refunds = std::make_unique<money::RefundService>(*a.db, *a.clock, *a.random, *s.ledger, *s.topups);
+    money::WithdrawalRules wr;
+    wr.enabled = c.withdrawals_enabled;
+    s.withdrawals = std::make_unique<money::WithdrawalService>(*a.db, *a.clock, *a.random, *s.ledger, wr);
+    money::RegisterPaymentsRoutes(*a.router, {*a.db, *a.clock, *a.random, *s.payment_methods,
+                                              *s.topups, *s.refunds, *s.withdrawals});
+    money::RegisterPaymentsJobs(a.jobs, a.periodic, *s.topups);
 }
 
 }  // namespace
@@ -78,6 +117,12 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
     if (a.cfg.migrate_on_start) RETURN_IF_ERROR(db::Migrate(*a.db, db::EmbeddedMigrations()));
     a.router = std::make_unique<http::Router>(a.metrics);
     RegisterSystemRoutes(*a.router, *a.db, *a.clock, a.metrics, a.started_at);
+    // money: the ledger (sole writer of balances), wallet/points views, staff credits, jobs
+    s.ledger = std::make_unique<money::Ledger>(*a.clock, *a.random);
+    s.wallet = std::make_unique<money::WalletService>(*a.db, *a.clock, *a.random, *s.ledger);
+    money::RegisterMoneyRoutes(*a.router, {*a.db, *a.clock, *a.random, *s.wallet, {}, {}, {}});
+    money::RegisterMoneyJobs(a.jobs, a.periodic, *a.db, *a.clock, &a.metrics);
+    BuildPayments(a, s);
     BuildIdentity(a, s);
     // staff side of identity: admin login, me, profiles, users, KYC review, action log
     s.staff = std::make_unique<admin::StaffService>(*a.db, *a.clock, *a.random, *s.accounts);
@@ -89,6 +134,23 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
         *a.db, *a.clock, *a.random,
         content::MediaOptions{a.cfg.data_dir, a.cfg.public_base_url, a.cfg.media_max_bytes});
     content::RegisterAppRoutes(*a.router, *s.app_content, *s.media);
+    // stations: search, detail, favorites, issues; staff stations, amenities, power banks
+    stations::StationOptions so{a.cfg.min_rentable_battery};
+    s.stations = std::make_unique<stations::StationService>(*a.db, *a.clock, so);
+    s.station_issues = std::make_unique<stations::IssueService>(*a.db, *a.clock, *a.random);
+    s.station_admin =
+        std::make_unique<stations::StationAdminService>(*a.db, *a.clock, *a.random, so);
+    s.amenities = std::make_unique<stations::AmenityService>(*a.db, *a.clock, *a.random);
+    s.powerbanks = std::make_unique<stations::PowerBankService>(*a.db, *a.clock, *a.random, so);
+    s.inventory = std::make_unique<stations::InventoryService>(*a.db, *a.clock, *a.random, so);
+    stations::RegisterStationRoutes(*a.router, {*s.stations, *s.station_issues, *s.station_admin,
+                                                *s.amenities, *s.powerbanks});
+    // cabinet link: transport, link, dispatcher, cabinet HTTP calls, staff commands, jobs
+    s.cabinet = std::make_unique<cabinet::CabinetModule>(*a.db, *a.clock, *a.random,
+                                                         cabinet::SettingsFromConfig(a.cfg));
+    s.cabinet->RegisterRoutes(*a.router);
+    s.cabinet->RegisterJobs(a.jobs, a.periodic);
+    RETURN_IF_ERROR(s.cabinet->Start());
     return app;
 }
 

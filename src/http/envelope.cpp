@@ -1,6 +1,6 @@
 #include "http/envelope.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "core/json_text.hpp"
 
 namespace ps::http {
 
@@ -28,7 +28,7 @@ int StatusFor(ErrorCode code) {
 Response Json(json::value body, int status) {
     Response r;
     r.status = status;
-    r.body = json::serialize(body);
+    r.body = ToJsonText(body);
     return r;
 }
 

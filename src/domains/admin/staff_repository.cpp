@@ -112,17 +112,4 @@ Result<std::vector<ActionLog>> RecentActionLogs(db::Connection& c, int64_t limit
     }
     return out;
 }
-
-Status RevokeUserSessions(db::Connection& c, int64_t user_id, Micros now) {
-    RETURN_IF_ERROR(
-        c.Exec("INSERT INTO revoked_families (family, revoked_at) SELECT DISTINCT family, "
-               "CAST(? AS BIGINT) FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL "
-               "ON CONFLICT (family) DO NOTHING",
-               {now, user_id}));
-    RETURN_IF_ERROR(
-        c.Exec("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-               {now, user_id}));
-    return Ok{};
-}
-
 }  // namespace ps::admin::staff_repo

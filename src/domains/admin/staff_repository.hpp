@@ -38,8 +38,5 @@ Result<std::vector<KycRow>> ListKyc(db::Connection& c, const std::optional<std::
 // The newest `limit` entries, newest first.
 Result<std::vector<ActionLog>> RecentActionLogs(db::Connection& c, int64_t limit);
 
-// Revokes every live refresh-token family of the user, and so every access token issued in
-// them (TokenService::VerifyAccess checks revoked_families).
-Status RevokeUserSessions(db::Connection& c, int64_t user_id, Micros now);
 
 }  // namespace ps::admin::staff_repo

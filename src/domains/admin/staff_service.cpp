@@ -1,4 +1,5 @@
 #include "domains/admin/staff_service.hpp"
+#include "domains/identity/token_service.hpp"
 
 #include "core/log.hpp"
 #include "db/rate_limit.hpp"
@@ -192,7 +193,7 @@ Result<AdminProfile> StaffService::UpdateProfile(const Actor& actor, const std::
             RETURN_IF_ERROR(identity::users::SetPasswordHash(c, p.user_id, *hash, now));
             // A password reset by someone else ends the target's sessions.
             if (p.user_id != actor.user_id)
-                RETURN_IF_ERROR(staff_repo::RevokeUserSessions(c, p.user_id, now));
+                RETURN_IF_ERROR(identity::TokenService::RevokeAllForUser(c, p.user_id, now));
             RETURN_IF_ERROR(
                 RecordAudit(c, clock_, random_,
                             Entry(actor, "UPDATE_ADMIN_PASSWORD", p.id, {{"user_email", Who(p)}},
@@ -214,7 +215,7 @@ Status StaffService::DeleteProfile(const Actor& actor, const std::string& id) {
         Micros now = clock_.Now();
         RETURN_IF_ERROR(staff_repo::DeleteProfile(c, p.id));
         RETURN_IF_ERROR(staff_repo::SetStaffFlags(c, p.user_id, false, false, now));
-        RETURN_IF_ERROR(staff_repo::RevokeUserSessions(c, p.user_id, now));
+        RETURN_IF_ERROR(identity::TokenService::RevokeAllForUser(c, p.user_id, now));
         return RecordAudit(
             c, clock_, random_,
             Entry(

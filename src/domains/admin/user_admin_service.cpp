@@ -1,4 +1,5 @@
 #include "domains/admin/user_admin_service.hpp"
+#include "domains/identity/token_service.hpp"
 
 #include "core/log.hpp"
 #include "domains/admin/audit.hpp"
@@ -53,7 +54,7 @@ Result<identity::User> UserAdminService::SetUserStatus(const Actor& actor, int64
         Micros now = clock_.Now();
         std::string old_status = user->status;
         RETURN_IF_ERROR(identity::users::SetStatus(c, user->id, status, now));
-        if (status != "ACTIVE") RETURN_IF_ERROR(staff_repo::RevokeUserSessions(c, user->id, now));
+        if (status != "ACTIVE") RETURN_IF_ERROR(identity::TokenService::RevokeAllForUser(c, user->id, now));
         RETURN_IF_ERROR(RecordAudit(
             c, clock_, random_,
             AuditEntry{actor.user_id,

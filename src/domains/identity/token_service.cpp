@@ -94,6 +94,17 @@ Status TokenService::RevokeFamily(db::Connection& tx, const std::string& family,
     return Ok{};
 }
 
+Status TokenService::RevokeAllForUser(db::Connection& tx, int64_t user_id, Micros now) {
+    RETURN_IF_ERROR(tx.Exec(
+        "INSERT INTO revoked_families (family, revoked_at) SELECT DISTINCT family, "
+        "CAST(? AS BIGINT) FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL "
+        "ON CONFLICT (family) DO NOTHING", {now, user_id}));
+    RETURN_IF_ERROR(tx.Exec(
+        "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        {now, user_id}));
+    return Ok{};
+}
+
 Result<TokenService::Rotation> TokenService::Rotate(std::string_view refresh) {
     ASSIGN_OR_RETURN(RefreshClaims rc, ParseRefresh(refresh));
     // Reuse detection commits the revocation, so the outcome is returned, not an error.

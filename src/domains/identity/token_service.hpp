@@ -49,6 +49,9 @@ public:
     Result<Rotation> Rotate(std::string_view refresh);
     // Revokes the family of this refresh token; it must belong to user_id.
     Status Revoke(std::string_view refresh, int64_t user_id);
+    // Ends every session of a user (ban, staff removal, password reset), inside the caller's
+    // transaction: all refresh families and the access tokens issued in them.
+    static Status RevokeAllForUser(db::Connection& tx, int64_t user_id, Micros now);
 
 private:
     struct RefreshClaims {

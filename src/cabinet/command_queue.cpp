@@ -1,0 +1,101 @@
+#include "cabinet/command_queue.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "cabinet/bank_store.hpp"
+#include "cabinet/station_lookup.hpp"
+
+namespace ps::cabinet {
+
+std::string CommandName(const Command& c) {
+    boost::json::error_code ec;
+    auto v = boost::json::parse(EncodeCommand(c), ec);
+    if (ec || !v.is_object()) return "unknown";
+    const auto* cmd = v.as_object().if_contains("cmd");
+    return cmd && cmd->is_string() ? std::string(cmd->as_string()) : "unknown";
+}
+
+Result<std::string> CommandQueue::Insert(db::Connection& tx, std::string_view station_id,
+                                         const Command& command,
+                                         std::optional<int64_t> requested_by,
+                                         std::string_view reason, std::string_view rental_id,
+                                         std::string_view expected_serial) const {
+    std::string id = random_.Uuid();
+    std::optional<int64_t> reply;
+    if (auto code = ReplyCommandFor(command)) reply = *code;
+    std::optional<std::string> serial, rental, why;
+    std::optional<int64_t> slot;
+    if (const auto* p = std::get_if<PopupSnCommand>(&command)) serial = std::to_string(p->sn);
+    if (const auto* p = std::get_if<PopupHoleCommand>(&command)) slot = p->hole;
+    if (!expected_serial.empty()) serial = std::string(expected_serial);
+    if (!rental_id.empty()) rental = std::string(rental_id);
+    if (!reason.empty()) why = std::string(reason);
+    // Commands of a station go out in the order they were queued, whatever the clock says.
+    ASSIGN_OR_RETURN(auto last, tx.QueryOne(
+        "SELECT COALESCE(MAX(seq), 0) FROM cabinet_commands WHERE station_id = ?", {station_id}));
+    RETURN_IF_ERROR(tx.Exec(
+        "INSERT INTO cabinet_commands (id, station_id, command, payload, status, requested_by, "
+        "reason, created_at, rental_id, reply_code, target_serial, target_slot, seq) "
+        "VALUES (?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?)",
+        {id, station_id, CommandName(command), EncodeCommand(command), requested_by, why,
+         clock_.Now(), rental, reply, serial, slot, (last ? last->Int(0) : 0) + 1}));
+    return id;
+}
+
+Result<std::string> CommandQueue::EnqueueCommand(db::Connection& tx, std::string_view station_id,
+                                                 const Command& command,
+                                                 std::optional<int64_t> requested_by,
+                                                 std::string_view reason) const {
+    ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id));
+    if (!station) return NotFound("station_not_found", "Station not found");
+    std::string expected;  // the bank a popup by slot should bring out, for the EjectResult
+    if (const auto* p = std::get_if<PopupHoleCommand>(&command)) {
+        ASSIGN_OR_RETURN(expected, SerialInSlot(tx, station->id, p->hole));
+    }
+    return Insert(tx, station_id, command, requested_by, reason, "", expected);
+}
+
+Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_view station_id,
+                                               const EjectTarget& target,
+                                               std::string_view rental_id) const {
+    ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id));
+    if (!station) return NotFound("station_not_found", "Station not found");
+    if (!rental_id.empty()) {
+        ASSIGN_OR_RETURN(auto same, tx.QueryOne(
+            "SELECT id FROM cabinet_commands WHERE rental_id = ? AND station_id = ? AND status IN "
+            "('QUEUED', 'SENT') AND command IN ('popup_sn', 'popup')", {rental_id, station_id}));
+        if (same) return same->Str(0);
+    }
+    if (station->maintenance || station->status == "MAINTENANCE")
+        return FailedPrecondition("station_maintenance", "Station is under maintenance");
+    if (station->status != "ONLINE") return FailedPrecondition("station_offline", "Device is Offline");
+
+    Command command;
+    std::string serial = target.serial;
+    if (!serial.empty()) {
+        uint32_t sn = 0;
+        auto r = std::from_chars(serial.data(), serial.data() + serial.size(), sn);
+        if (r.ec != std::errc() || r.ptr != serial.data() + serial.size() || sn == 0)
+            return InvalidArgument("invalid_target", "Power bank serial must be a 32-bit number");
+        ASSIGN_OR_RETURN(auto bank, FindBank(tx, serial));
+        if (!bank || bank->station_id != station->id || !bank->slot)
+            return FailedPrecondition("powerbank_not_in_station", "Power bank is not in this station");
+        command = PopupSnCommand{sn};
+    } else {
+        if (target.slot < 1 || target.slot > 255)
+            return InvalidArgument("invalid_target", "Slot must be 1-255");
+        ASSIGN_OR_RETURN(serial, SerialInSlot(tx, station->id, target.slot));
+        if (serial.empty()) return FailedPrecondition("slot_empty", "No power bank in that slot");
+        command = PopupHoleCommand{static_cast<uint8_t>(target.slot), 0};
+    }
+    ASSIGN_OR_RETURN(auto busy, tx.QueryOne(
+        "SELECT c.id FROM cabinet_commands c LEFT JOIN power_banks b ON b.serial_number = ? "
+        "WHERE c.station_id = ? AND c.status IN ('QUEUED', 'SENT') AND c.command IN "
+        "('popup_sn', 'popup') AND (c.target_serial = ? OR c.target_slot = b.current_slot)",
+        {serial, station->id, serial}));
+    if (busy) return Conflict("eject_in_progress", "An eject of this power bank is already in progress");
+    return Insert(tx, station->id, command, std::nullopt, "rental", rental_id, serial);
+}
+
+}  // namespace ps::cabinet

@@ -1,0 +1,62 @@
+// The command dispatcher: sends the QUEUED commands of cabinet_commands after the transaction
+// that queued them has committed. Per cabinet: at most one command in flight (one that expects
+// a reply), each sent at least `spacing` (5 s) after the previous one finished; a command
+// without a reply before its timeout (check 10 s, popup 15 s, wifi 15 s, §3.6) becomes
+// TIMED_OUT, and an eject's timeout is reported as an EjectResult{timed_out}. Ejects go out at
+// QoS 0, once: never retried, and never sent when older than eject_max_age (the firmware
+// ignores ttl, §3.6). Claims are transactional (cabinet_dispatch), so any number of nodes can
+// run dispatchers over one database and a command is sent by exactly one of them.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "cabinet/command_store.hpp"
+#include "cabinet/events.hpp"
+#include "cabinet/transport.hpp"
+#include "db/database.hpp"
+
+namespace ps::cabinet {
+
+struct DispatcherOptions {
+    DispatchTiming timing;
+    Micros poll_interval = 250'000;  // between passes when nobody wakes us
+};
+
+class Dispatcher {
+public:
+    Dispatcher(db::Database& db, const Clock& clock, Transport& transport, Events& events,
+               DispatcherOptions options);
+    ~Dispatcher();
+    Dispatcher(const Dispatcher&) = delete;
+    Dispatcher& operator=(const Dispatcher&) = delete;
+
+    void Start();
+    void Stop();
+    // Asks for a pass now (after a commit that queued a command, or after a reply).
+    void Wake();
+    // One pass on the calling thread: timeouts, then one claim per station with queued work.
+    // Returns how many commands were published. Tests drive this with a FakeClock.
+    Result<int> RunOnce();
+
+private:
+    Status SweepTimeouts(Micros now);
+    Result<bool> SendNext(const std::string& station_id, Micros now);
+    void ReportFailure(const CommandRow& c, std::string reason, bool timed_out, Micros now);
+    void Loop();
+
+    db::Database& db_;
+    const Clock& clock_;
+    Transport& transport_;
+    Events& events_;
+    DispatcherOptions options_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool wake_ = false;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ps::cabinet

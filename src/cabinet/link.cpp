@@ -1,0 +1,172 @@
+#include "cabinet/link.hpp"
+
+#include <boost/json.hpp>
+
+#include "cabinet/frame_store.hpp"
+#include "core/log.hpp"
+
+namespace ps::cabinet {
+
+namespace {
+
+auto Log() { return Logger("cabinet"); }
+
+std::optional<int> CommandByte(std::string_view raw) {
+    if (raw.size() >= 4 && static_cast<uint8_t>(raw[0]) == kFrameHead)
+        return static_cast<uint8_t>(raw[3]);
+    return std::nullopt;
+}
+
+// True (and the marker consumed) when this heartbeat is an echo we published.
+Result<bool> ConsumeEcho(db::Connection& c, std::string_view imei, const std::string& hex,
+                         Micros now) {
+    ASSIGN_OR_RETURN(int64_t n, c.Exec(
+        "DELETE FROM cabinet_heartbeat_echoes WHERE id IN (SELECT id FROM "
+        "cabinet_heartbeat_echoes WHERE imei = ? AND payload_hex = ? AND expires_at >= ? LIMIT 1)",
+        {imei, hex, now}));
+    return n > 0;
+}
+
+}  // namespace
+
+Link::Link(db::Database& db, const Clock& clock, Random& random, Events& events,
+           const CommandQueue& commands, LinkOptions options)
+    : db_(db), clock_(clock), random_(random), events_(events), commands_(commands),
+      options_(std::move(options)) {}
+
+Link::~Link() { Stop(); }
+
+void Link::Attach(Transport& transport, const std::string& shared_group) {
+    transport_ = &transport;
+    std::string prefix = shared_group.empty() ? "" : "$share/" + shared_group + "/";
+    transport.Subscribe(prefix + std::string(kUpdateFilter), 1);
+    transport.Subscribe(prefix + std::string(kHeartFilter), 1);
+    transport.SetHandler([this](const TransportMessage& m) {
+        {
+            std::lock_guard lock(mu_);
+            if (queue_.size() >= options_.queue_limit) {
+                Log()->error("link queue full, message dropped topic={}", m.topic);
+                return;
+            }
+            queue_.push_back(m);
+        }
+        cv_.notify_one();
+    });
+}
+
+void Link::Start() {
+    std::lock_guard lock(mu_);
+    if (worker_.joinable()) return;
+    stop_ = false;
+    worker_ = std::thread([this] { Loop(); });
+}
+
+void Link::Stop() {
+    {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+    }
+    cv_.notify_all();
+    if (worker_.joinable()) worker_.join();
+}
+
+size_t Link::QueueDepth() const {
+    std::lock_guard lock(mu_);
+    return queue_.size();
+}
+
+void Link::Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        TransportMessage m = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        if (auto st = HandleMqtt(m); !st.ok())
+            Log()->error("link message failed topic={} error={}", m.topic, st.error().message);
+        lock.lock();
+    }
+}
+
+Status Link::HandleMqtt(const TransportMessage& m) {
+    auto topic = ParseTopic(m.topic);
+    if (!topic || topic->channel == Channel::kGet) {
+        Log()->warn("link ignored topic={}", m.topic);
+        return Ok{};
+    }
+    Micros now = clock_.Now();
+    LinkEffects fx;
+    auto st = db_.Transact([&](db::Connection& tx) -> Status {
+        fx = LinkEffects{};  // a retried transaction starts over
+        return Handle(tx, *topic, m.payload, now, fx);
+    });
+    if (!st.ok()) return st;
+    Apply(fx);
+    return Ok{};
+}
+
+Status Link::Handle(db::Connection& tx, const TopicInfo& topic, std::string_view payload,
+                    Micros now, LinkEffects& fx) {
+    ASSIGN_OR_RETURN(auto station, FindStationByImei(tx, topic.imei));
+    if (!station) {
+        if (!options_.auto_register) {
+            Log()->warn("link unknown imei ignored imei={} bytes={}", topic.imei, payload.size());
+            return Ok{};
+        }
+        ASSIGN_OR_RETURN(auto created, AutoRegisterStation(tx, clock_, random_, topic.imei));
+        Log()->info("link auto-registered station imei={} id={}", topic.imei, created.id);
+        station = std::move(created);
+    }
+    bool heart = topic.channel == Channel::kHeart;
+    std::string hex = HexOf(payload);
+    if (heart && options_.heartbeat_echo) {
+        ASSIGN_OR_RETURN(bool ours, ConsumeEcho(tx, topic.imei, hex, now));
+        if (ours) return Ok{};  // our own echo coming round: never echo it again
+    }
+    FrameRecord rec{station->id, topic.imei,
+                    std::string(heart ? kChannelMqttHeart : kChannelMqttUpdate),
+                    CommandByte(payload), std::string(payload), "{}", "", now};
+    auto decoded = Decode(AsBytes(payload), DecodeOptionsFor(*station, options_.verify_checksum));
+    if (!decoded.ok()) {
+        rec.error = decoded.error().slug + ": " + decoded.error().message;
+        Log()->warn("link frame rejected imei={} channel={} error={}", topic.imei, rec.channel,
+                    rec.error);
+        return StoreFrame(tx, rec);  // evidence only: nothing else changes
+    }
+    rec.parsed = boost::json::serialize(MessageJson(*decoded));
+    RETURN_IF_ERROR(StoreFrame(tx, rec));
+    RETURN_IF_ERROR(TouchLiveness(tx, station->id, now));
+    if (heart && options_.heartbeat_echo && std::holds_alternative<Heartbeat>(*decoded)) {
+        RETURN_IF_ERROR(tx.Exec(
+            "INSERT INTO cabinet_heartbeat_echoes (imei, payload_hex, expires_at) VALUES (?, ?, ?)",
+            {topic.imei, hex, now + options_.echo_ttl}));
+        fx.echo_imei = topic.imei;
+        fx.echo_payload = std::string(payload);
+    }
+    return HandleFrame(tx, *station, *decoded, now, fx);
+}
+
+Status Link::QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx) {
+    ASSIGN_OR_RETURN(auto pending, tx.QueryOne(
+        "SELECT id FROM cabinet_commands WHERE station_id = ? AND command = 'check_all' AND "
+        "status IN ('QUEUED', 'SENT')", {s.id}));
+    if (pending) return Ok{};
+    ASSIGN_OR_RETURN(auto id, commands_.EnqueueCommand(tx, s.id, CheckAllCommand{}, std::nullopt,
+                                                       "corroborate unverified report"));
+    Log()->info("link queued check_all to corroborate station={} command={}", s.id, id);
+    fx.wake_dispatcher = true;
+    return Ok{};
+}
+
+void Link::Apply(const LinkEffects& fx) {
+    for (const auto& e : fx.ejects) events_.Emit(e);
+    for (const auto& r : fx.returns) events_.Emit(r);
+    if (!fx.echo_payload.empty() && transport_) {
+        auto st = transport_->Publish(HeartTopic(fx.echo_imei), fx.echo_payload, 0);
+        if (!st.ok()) Log()->warn("heartbeat echo failed imei={} error={}", fx.echo_imei, st.error().message);
+    }
+    if ((fx.wake_dispatcher || !fx.ejects.empty()) && wake_) wake_();
+}
+
+}  // namespace ps::cabinet

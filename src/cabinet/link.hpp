@@ -1,0 +1,108 @@
+// The cabinet link service: everything a cabinet tells us, over MQTT (`/user/update`,
+// `/user/heart`) and over its HTTP calls (upload, return), becomes database state and events:
+// - every frame of a known cabinet is stored (raw hex, parse or error) in cabinet_frames;
+// - any valid frame refreshes liveness (last_heartbeat; OFFLINE -> ONLINE unless maintenance);
+// - 0x10 inventories update slots and banks (inventory.hpp); a check_all reply or an upload
+//   reconciles the whole cabinet, a check reply only the banks it lists;
+// - 0x31 / 0x21 replies settle the eject in flight (EjectResult; late ones as LATE_REPLY);
+// - 0x40 returns place the bank (BankReturned);
+// - heartbeats: by default we rely on the broker's loop-back (the cabinet subscribes to its own
+//   heart topic, §3.5, as ChargeGhar does in production); with heartbeat_echo on we publish the
+//   frame back and recognise our own echo when it comes round (any node), never re-echoing it.
+// Unknown IMEIs are ignored (logged) unless auto_register. A bad frame is stored with its error
+// and changes nothing else. Events are emitted after the transaction commits; device I/O (the
+// echo) happens after commit too.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "cabinet/command_queue.hpp"
+#include "cabinet/command_store.hpp"
+#include "cabinet/events.hpp"
+#include "cabinet/inventory.hpp"
+#include "cabinet/station_lookup.hpp"
+#include "cabinet/transport.hpp"
+
+namespace ps::cabinet {
+
+struct LinkOptions {
+    bool auto_register = false;
+    bool heartbeat_echo = false;
+    bool verify_checksum = true;
+    Micros eject_grace = 30 * kSecond;
+    Micros claim_window = 30 * kMinute;
+    Micros echo_ttl = 2 * kMinute;
+    DispatchTiming timing;
+    size_t queue_limit = 20000;  // MQTT messages waiting for the worker; more are dropped
+};
+
+// What handling one message decided to do once its transaction has committed.
+struct LinkEffects {
+    std::vector<EjectResult> ejects;
+    std::vector<BankReturned> returns;
+    std::string echo_imei, echo_payload;  // heartbeat echo to publish
+    bool wake_dispatcher = false;
+};
+
+struct UploadResult {
+    std::string error;  // "" when the frame decoded; else "slug: message" (stored too)
+    int slots_updated = 0, banks_updated = 0;
+};
+
+class Link {
+public:
+    Link(db::Database& db, const Clock& clock, Random& random, Events& events,
+         const CommandQueue& commands, LinkOptions options);
+    ~Link();
+    Link(const Link&) = delete;
+    Link& operator=(const Link&) = delete;
+
+    // Subscribes the update and heart filters (as `$share/<group>/...` when group is set, so
+    // many nodes share the work) and feeds messages to the worker thread; echoes go out here.
+    void Attach(Transport& transport, const std::string& shared_group);
+    void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
+    void Start();
+    void Stop();
+    size_t QueueDepth() const;
+
+    // One MQTT message, handled on the calling thread (the worker, or a test).
+    Status HandleMqtt(const TransportMessage& m);
+    // The HTTP full-status upload (a 0x10 frame), unverified evidence.
+    Result<UploadResult> HandleUpload(const CabinetStation& s, std::string_view body,
+                                      const boost::json::object& params);
+    // The HTTP return notification: a claim until the cabinet's own frames corroborate it.
+    Status HandleHttpReturn(const CabinetStation& s, const std::string& serial, int hole,
+                            int power, std::string_view raw_query);
+    const LinkOptions& options() const { return options_; }
+
+private:
+    Status Handle(db::Connection& tx, const TopicInfo& topic, std::string_view payload,
+                  Micros now, LinkEffects& fx);
+    Status HandleFrame(db::Connection& tx, const CabinetStation& s, const Message& m, Micros now,
+                       LinkEffects& fx);
+    Status QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx);
+    void Apply(const LinkEffects& fx);
+    void Loop();
+
+    db::Database& db_;
+    const Clock& clock_;
+    Random& random_;
+    Events& events_;
+    const CommandQueue& commands_;
+    LinkOptions options_;
+    Transport* transport_ = nullptr;
+    std::function<void()> wake_;
+
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<TransportMessage> queue_;
+    bool stop_ = false;
+    std::thread worker_;
+};
+
+}  // namespace ps::cabinet

@@ -1,0 +1,67 @@
+#include "core/json_text.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <charconv>
+#include <cmath>
+
+namespace ps {
+
+namespace json = boost::json;
+
+namespace {
+
+void Write(const json::value& v, std::string& out) {
+    switch (v.kind()) {
+        case json::kind::object: {
+            out += '{';
+            bool first = true;
+            for (const auto& kv : v.get_object()) {
+                if (!first) out += ',';
+                first = false;
+                out += json::serialize(json::string_view(kv.key()));
+                out += ':';
+                Write(kv.value(), out);
+            }
+            out += '}';
+            return;
+        }
+        case json::kind::array: {
+            out += '[';
+            bool first = true;
+            for (const auto& e : v.get_array()) {
+                if (!first) out += ',';
+                first = false;
+                Write(e, out);
+            }
+            out += ']';
+            return;
+        }
+        case json::kind::double_: {
+            double d = v.get_double();
+            if (!std::isfinite(d)) {
+                out += "null";
+                return;
+            }
+            char buf[64];
+            auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+            std::string_view s(buf, r.ptr - buf);
+            if (s.size() > 24) s = std::string_view(buf, std::to_chars(buf, buf + sizeof buf, d).ptr - buf);
+            out += s;
+            if (s.find_first_of(".eE") == std::string_view::npos) out += ".0";
+            return;
+        }
+        default:
+            out += json::serialize(v);
+    }
+}
+
+}  // namespace
+
+std::string ToJsonText(const json::value& v) {
+    std::string out;
+    out.reserve(256);
+    Write(v, out);
+    return out;
+}
+
+}  // namespace ps

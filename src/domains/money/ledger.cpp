@@ -1,0 +1,256 @@
+// Ledger::Transfer, the primitive every posting goes through, and account resolution.
+#include "domains/money/ledger.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <ctime>
+#include <map>
+
+namespace ps::money {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kKindNames[] = {
+    "user_wallet", "user_points", "gateway_clearing", "rental_revenue", "late_fees",
+    "penalties",   "refunds",     "withdrawals_payable", "promotions", "staff_adjustments"};
+
+Error Unbalanced(std::string msg) { return InvalidArgument("unbalanced_transfer", std::move(msg)); }
+
+Status ValidateSpec(const TransferSpec& s) {
+    if (s.key.empty() || s.key.size() > 255)
+        return InvalidArgument("invalid_ledger_key", "A transfer needs a key of 1..255 characters");
+    if (s.kind.empty()) return InvalidArgument("invalid_transfer", "A transfer needs a kind");
+    if (s.entries.size() < 2) return Unbalanced("A transfer needs at least two entries");
+    int64_t sum[2] = {0, 0};
+    for (const auto& e : s.entries) {
+        const auto& a = e.account;
+        if (e.amount == 0) return Unbalanced("A transfer entry cannot be zero");
+        if (IsUserKind(a.kind) != (a.user_id > 0))
+            return InvalidArgument("invalid_account", "User accounts, and only they, need a user");
+        if ((a.kind == AccountKind::kGatewayClearing) != !a.gateway.empty())
+            return InvalidArgument("invalid_account", "Gateway clearing accounts need a gateway");
+        if ((a.kind == AccountKind::kUserPoints && a.unit != Unit::kPts) ||
+            (a.kind == AccountKind::kUserWallet && a.unit != Unit::kNpr))
+            return InvalidArgument("invalid_account", "Wrong unit for a user account");
+        if (__builtin_add_overflow(sum[static_cast<int>(a.unit)], e.amount,
+                                   &sum[static_cast<int>(a.unit)]))
+            return Unbalanced("Transfer amounts overflow");
+    }
+    if (sum[0] != 0 || sum[1] != 0) return Unbalanced("Transfer entries must sum to zero per unit");
+    return Ok{};
+}
+
+Error Insufficient(Unit unit, int64_t shortfall) {
+    json::object ctx;
+    if (unit == Unit::kNpr) {
+        ctx["shortfall"] = FormatDecimal(Money{shortfall});
+        ctx["unit"] = "NPR";
+        return FailedPrecondition("insufficient_balance",
+                                  "Insufficient balance. Need NPR " + FormatDecimal(Money{shortfall}) +
+                                      " more.",
+                                  std::move(ctx));
+    }
+    ctx["shortfall"] = std::to_string(shortfall);
+    ctx["unit"] = "PTS";
+    return FailedPrecondition("insufficient_balance",
+                              "Insufficient points. Need " + std::to_string(shortfall) + " more.",
+                              std::move(ctx));
+}
+
+std::string MetaText(const json::object& o) { return json::serialize(o); }
+
+json::object ParseMeta(const std::string& s) {
+    boost::system::error_code ec;
+    auto v = json::parse(s, ec);
+    return !ec && v.is_object() ? v.as_object() : json::object{};
+}
+
+}  // namespace
+
+std::string_view KindName(AccountKind k) { return kKindNames[static_cast<int>(k)]; }
+std::optional<AccountKind> ParseKind(std::string_view s) {
+    for (size_t i = 0; i < std::size(kKindNames); ++i)
+        if (kKindNames[i] == s) return static_cast<AccountKind>(i);
+    return std::nullopt;
+}
+std::string_view UnitName(Unit u) { return u == Unit::kNpr ? "NPR" : "PTS"; }
+bool IsUserKind(AccountKind k) { return k == AccountKind::kUserWallet || k == AccountKind::kUserPoints; }
+
+AccountRef UserWallet(int64_t user_id) { return {AccountKind::kUserWallet, Unit::kNpr, user_id, ""}; }
+AccountRef UserPoints(int64_t user_id) { return {AccountKind::kUserPoints, Unit::kPts, user_id, ""}; }
+AccountRef GatewayClearing(std::string gateway) {
+    return {AccountKind::kGatewayClearing, Unit::kNpr, 0, std::move(gateway)};
+}
+AccountRef SystemAccount(AccountKind kind, Unit unit) { return {kind, unit, 0, ""}; }
+
+int64_t TransferRecord::DeltaOf(const AccountRef& a) const {
+    int64_t d = 0;
+    for (const auto& e : entries)
+        if (e.account == a) d += e.amount;
+    return d;
+}
+
+Result<int64_t> Ledger::AccountId(db::Connection& tx, const AccountRef& a) {
+    const char* kFind =
+        "SELECT id FROM ledger_accounts WHERE kind = ? AND COALESCE(user_id, 0) = ? AND "
+        "COALESCE(gateway, '') = ? AND unit = ?";
+    db::Params p{KindName(a.kind), a.user_id, a.gateway, UnitName(a.unit)};
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne(kFind, p));
+    if (row) return row->Int(0);
+    RETURN_IF_ERROR(tx.Exec(
+        "INSERT INTO ledger_accounts (kind, user_id, gateway, unit, balance, created_at) "
+        "VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+        {KindName(a.kind), a.user_id > 0 ? db::Param(a.user_id) : db::Param(nullptr),
+         a.gateway.empty() ? db::Param(nullptr) : db::Param(a.gateway), UnitName(a.unit),
+         clock_.Now()}));
+    ASSIGN_OR_RETURN(row, tx.QueryOne(kFind, p));
+    if (!row) return Internal("Ledger account could not be created");
+    return row->Int(0);
+}
+
+std::string Ledger::NewTransactionId() {
+    std::time_t secs = static_cast<std::time_t>(clock_.Now() / kSecond);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::string out = std::string("TXN") + buf;
+    for (int i = 0; i < 6; ++i) out += kAlphabet[random_.Uniform(36)];
+    return out;
+}
+
+Result<std::optional<TransferRecord>> Ledger::FindByKey(db::Connection& c, const std::string& key) {
+    ASSIGN_OR_RETURN(auto row, c.QueryOne(
+        "SELECT id, idempotency_key, kind, user_id, description, metadata, transaction_id, "
+        "transaction_type, status, source, amount, points, reverses_id, created_at "
+        "FROM ledger_transfers WHERE idempotency_key = ?", {key}));
+    if (!row) return std::optional<TransferRecord>{};
+    TransferRecord t;
+    t.id = row->Int(0);
+    t.key = row->Str(1);
+    t.kind = row->Str(2);
+    t.user_id = row->Int(3);
+    t.description = row->Str(4);
+    t.metadata = ParseMeta(row->Str(5));
+    t.transaction_id = row->OptStr(6);
+    t.transaction_type = row->OptStr(7);
+    t.status = row->Str(8);
+    t.source = row->Str(9);
+    t.amount = Money{row->Int(10)};
+    t.points = row->Int(11);
+    t.reverses_id = row->OptInt(12);
+    t.created_at = row->Int(13);
+    ASSIGN_OR_RETURN(auto rows, c.Query(
+        "SELECT e.account_id, a.kind, a.unit, a.user_id, a.gateway, e.amount, e.balance_after "
+        "FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id "
+        "WHERE e.transfer_id = ? ORDER BY e.id", {t.id}));
+    for (const auto& r : rows) {
+        auto kind = ParseKind(r.Str(1));
+        if (!kind) return Internal("Unknown ledger account kind " + r.Str(1));
+        AccountRef a{*kind, r.Str(2) == "PTS" ? Unit::kPts : Unit::kNpr, r.Int(3), r.Str(4)};
+        t.entries.push_back({r.Int(0), std::move(a), r.Int(5), r.Int(6)});
+    }
+    return std::optional<TransferRecord>{std::move(t)};
+}
+
+Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& spec) {
+    RETURN_IF_ERROR(ValidateSpec(spec));
+    ASSIGN_OR_RETURN(auto existing, FindByKey(tx, spec.key));
+    if (existing) {
+        if (existing->kind != spec.kind || existing->user_id != spec.user_id)
+            return Conflict("idempotency_key_conflict",
+                            "A different transfer was already posted with this key");
+        existing->replayed = true;
+        return std::move(*existing);
+    }
+    // Merge legs per account, then resolve ids; writes go in ascending account id order so
+    // concurrent transfers lock rows in one order.
+    std::vector<PostedEntry> legs;
+    for (const auto& e : spec.entries) {
+        auto it = std::find_if(legs.begin(), legs.end(),
+                               [&](const PostedEntry& l) { return l.account == e.account; });
+        if (it == legs.end()) legs.push_back({0, e.account, e.amount, 0});
+        else it->amount += e.amount;
+    }
+    std::erase_if(legs, [](const PostedEntry& l) { return l.amount == 0; });
+    if (legs.size() < 2) return Unbalanced("A transfer must move something");
+    for (auto& l : legs) {
+        ASSIGN_OR_RETURN(l.account_id, AccountId(tx, l.account));
+    }
+    std::sort(legs.begin(), legs.end(),
+              [](const PostedEntry& a, const PostedEntry& b) { return a.account_id < b.account_id; });
+    // Check every user account before writing anything.
+    int64_t wallet_delta = 0, points_delta = 0;
+    for (const auto& l : legs) {
+        if (!IsUserKind(l.account.kind)) continue;
+        (l.account.unit == Unit::kNpr ? wallet_delta : points_delta) += l.amount;
+        if (l.amount >= 0) continue;
+        ASSIGN_OR_RETURN(auto bal, tx.QueryOne("SELECT balance FROM ledger_accounts WHERE id = ?",
+                                               {l.account_id}));
+        int64_t have = bal ? bal->Int(0) : 0;
+        if (have + l.amount < 0) return Insufficient(l.account.unit, -(have + l.amount));
+    }
+
+    TransferRecord t;
+    t.key = spec.key;
+    t.kind = spec.kind;
+    t.user_id = spec.user_id;
+    t.source = spec.source;
+    t.description = spec.description;
+    t.metadata = spec.metadata;
+    t.status = spec.status;
+    t.transaction_type = spec.transaction_type;
+    if (spec.transaction_type) t.transaction_id = NewTransactionId();
+    t.amount = spec.amount.value_or(Money{std::abs(wallet_delta) + std::abs(points_delta) * kPaisaPerPoint});
+    t.points = spec.points.value_or(std::abs(points_delta));
+    t.reverses_id = spec.reverses_id;
+    t.created_at = clock_.Now();
+
+    RETURN_IF_ERROR(tx.Exec("SAVEPOINT ledger_transfer"));
+    auto written = [&]() -> Status {
+        ASSIGN_OR_RETURN(auto ins, tx.Query(
+            "INSERT INTO ledger_transfers (idempotency_key, kind, user_id, description, metadata, "
+            "transaction_id, transaction_type, status, source, amount, points, reverses_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            {t.key, t.kind, t.user_id > 0 ? db::Param(t.user_id) : db::Param(nullptr),
+             t.description, MetaText(t.metadata), t.transaction_id, t.transaction_type, t.status,
+             t.source, t.amount.paisa, t.points, t.reverses_id, t.created_at}));
+        // Another transaction posted this key after our snapshot: retry the whole transaction.
+        if (ins.empty())
+            return Error(ErrorCode::kUnavailable, "serialization_failure", "Concurrent transfer key");
+        t.id = ins[0].Int(0);
+        for (auto& l : legs) {
+            bool guarded = IsUserKind(l.account.kind) && l.amount < 0;
+            auto upd = guarded
+                ? tx.Query("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? AND "
+                           "balance + ? >= 0 RETURNING balance",
+                           {l.amount, l.account_id, l.amount})
+                : tx.Query("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? "
+                           "RETURNING balance",
+                           {l.amount, l.account_id});
+            if (!upd.ok()) return std::move(upd).error();
+            if (upd->empty()) return Insufficient(l.account.unit, 0);
+            l.balance_after = (*upd)[0].Int(0);
+            RETURN_IF_ERROR(tx.Exec(
+                "INSERT INTO ledger_entries (transfer_id, account_id, amount, unit, balance_after, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                {t.id, l.account_id, l.amount, UnitName(l.account.unit), l.balance_after,
+                 t.created_at}));
+        }
+        return Ok{};
+    }();
+    if (!written.ok()) {
+        (void)tx.Exec("ROLLBACK TO SAVEPOINT ledger_transfer");
+        (void)tx.Exec("RELEASE SAVEPOINT ledger_transfer");
+        return std::move(written).error();
+    }
+    RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT ledger_transfer"));
+    t.entries = std::move(legs);
+    return t;
+}
+
+}  // namespace ps::money
