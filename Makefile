@@ -14,7 +14,8 @@ build-fuzz: deps
 
 # Serves on 127.0.0.1:8080 with SQLite under var/, demo data and a simulated fleet.
 run: build
-	@POWERSHARE_DEMO=$${POWERSHARE_DEMO:-true} ./build/powershare serve
+	@POWERSHARE_DEMO=$${POWERSHARE_DEMO:-true} POWERSHARE_SIM_STATIONS=$${POWERSHARE_SIM_STATIONS:-12} \
+	  POWERSHARE_SIM_RETURN_AFTER_S=$${POWERSHARE_SIM_RETURN_AFTER_S:-120} ./build/powershare serve
 
 test: build build-fuzz
 	@bash scripts/run-tests

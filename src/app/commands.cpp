@@ -10,6 +10,7 @@
 #include "app/demo.hpp"
 #include "app/services.hpp"
 #include "app/wiring.hpp"
+#include "domains/stations/fleet_seed.hpp"
 #include "cabinet/settings.hpp"
 #include "core/log.hpp"
 #include "db/migrator.hpp"
@@ -149,6 +150,10 @@ int Main(int argc, char** argv) {
     simulate->add_option("--same-station-return-pct", sim.same_station_return_pct)->check(CLI::Range(0, 100));
     simulate->add_option("--duration", sim.duration_s, "Stop after this many seconds (0: on a signal)");
 
+    auto* seed_fleet = admin->add_subcommand("seed-fleet", "Insert the benchmark fleet of stations");
+    int fleet_size = 1000;
+    seed_fleet->add_option("--stations", fleet_size, "How many stations (1..100000)")
+        ->check(CLI::Range(1, 100000));
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -177,6 +182,16 @@ int Main(int argc, char** argv) {
         return 0;
     }
     if (*create_staff) return CreateStaffCommand(*cfg, email, password, role, username);
+    if (*seed_fleet) {
+        cfg->run_jobs = false;
+        auto app = BuildApp(*cfg);
+        if (!app.ok()) return Fail(app.error());
+        auto& a = **app;
+        if (auto st = stations::SeedBenchFleet(*a.db, *a.clock, *a.random, fleet_size); !st.ok())
+            return Fail(st.error());
+        std::printf("fleet of %d stations ready\n", fleet_size);
+        return 0;
+    }
     return 0;
 }
 
