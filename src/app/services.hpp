@@ -18,6 +18,7 @@
 #include "domains/money/ledger.hpp"
 #include "domains/money/wallet_service.hpp"
 #include "domains/money/payments_routes.hpp"
+#include "domains/rentals/rental_service.hpp"
 #include "domains/stations/amenity_service.hpp"
 #include "domains/stations/inventory_service.hpp"
 #include "domains/stations/issue_service.hpp"
@@ -57,6 +58,8 @@ struct Services {
     std::unique_ptr<stations::AmenityService> amenities;
     std::unique_ptr<stations::PowerBankService> powerbanks;
     std::unique_ptr<stations::InventoryService> inventory;
+    // rentals: lifecycle over the ledger and the cabinet link (listens to cabinet events)
+    std::unique_ptr<rentals::RentalService> rentals;
     // the cabinet link (MQTT + cabinet HTTP calls, command dispatcher); declared last so it
     // stops before the services its listeners call
     std::unique_ptr<cabinet::CabinetModule> cabinet;

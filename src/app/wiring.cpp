@@ -11,6 +11,7 @@
 #include "domains/content/content_routes.hpp"
 #include "domains/identity/auth_routes.hpp"
 #include "domains/stations/station_routes.hpp"
+#include "domains/rentals/rental_routes.hpp"
 #include "domains/money/ledger_audit.hpp"
 #include "domains/money/money_routes.hpp"
 #include "domains/money/gateways/demo.hpp"
@@ -61,7 +62,11 @@ void BuildIdentity(App& a, Services& s) {
     // Wallet and points come from the money domain's ledger (s.wallet is built before this).
     identity::BalanceReader balances = [&s](int64_t user_id) -> Result<identity::BalanceSummary> {
         ASSIGN_OR_RETURN(auto b, s.wallet->ReadBalances(user_id));
-        return identity::BalanceSummary{b.wallet, b.total_topup, b.points, b.points_earned, false};
+        bool dues = false;
+        if (s.rentals) {
+            ASSIGN_OR_RETURN(dues, s.rentals->HasDues(user_id));
+        }
+        return identity::BalanceSummary{b.wallet, b.total_topup, b.points, b.points_earned, dues};
     };
     identity::IdentityServices ids{*s.otp, *s.accounts, *s.tokens, *s.profiles, balances, *a.clock};
     identity::RegisterAuthRoutes(*a.router, ids);
@@ -150,6 +155,14 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
                                                          cabinet::SettingsFromConfig(a.cfg));
     s.cabinet->RegisterRoutes(*a.router);
     s.cabinet->RegisterJobs(a.jobs, a.periodic);
+    // rentals: packages, start/active/history, the cabinet's eject and return events, overdue job
+    rentals::RentalOptions ro;
+    ro.min_battery = a.cfg.min_rentable_battery;
+    s.rentals = std::make_unique<rentals::RentalService>(*a.db, *a.clock, *a.random, *s.ledger,
+                                                         *s.cabinet, ro);
+    s.rentals->Listen();
+    s.rentals->RegisterJobs(a.jobs, a.periodic);
+    rentals::RegisterRentalRoutes(*a.router, {*a.db, *a.clock, *s.rentals});
     RETURN_IF_ERROR(s.cabinet->Start());
     return app;
 }

@@ -1,5 +1,5 @@
-// A local stand-in for Sparrow SMS's HTTP API (GET|POST /v2/sms/): a one-thread HTTP/1.1 server
-// on 127.0.0.1 (port 0) that decodes the form body and query string, records every request and
+// A local stand-in for Sparrow SMS's HTTP API (GET|POST /v2/sms/) on the shared loopback server
+// (loopback_http.hpp): it decodes the form body and query string, records every request and
 // answers as Sparrow does — 200 {"count":n,"response_code":200,...} for a good token, 403
 // {"response_code":1002,"response":"Invalid Token"} for a bad one, 1000 for a missing field.
 // Tests can make it hang (read the request, never answer) or force a reply.
@@ -8,8 +8,9 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "support/loopback_http.hpp"
 
 namespace ps::test {
 
@@ -23,39 +24,25 @@ public:
     };
 
     explicit FakeSparrow(std::string valid_token);
-    ~FakeSparrow();
-    FakeSparrow(const FakeSparrow&) = delete;
-    FakeSparrow& operator=(const FakeSparrow&) = delete;
 
-    int Port() const { return port_; }
-    std::string Url() const;  // http://127.0.0.1:PORT/v2/sms/
+    int Port() const { return server_.Port(); }
+    std::string Url() const { return server_.Origin() + "/v2/sms/"; }
     std::vector<Request> Requests() const;
     // While on, requests are recorded but never answered; the connection is held until the
     // client gives up (closes) or the server stops.
-    void SetHang(bool hang);
+    void SetHang(bool hang) { server_.SetHang(hang); }
     // Answer every request with this status and body instead of Sparrow's logic (0 clears).
     void ForceReply(int status, std::string body);
 
 private:
-    struct Reply {
-        int status;
-        std::string body;
-    };
-    void Run();
-    void Serve(int fd);
-    Reply Decide(const Request& request) const;
-    void HoldUntilClosed(int fd) const;
+    static Request FromLoopback(const LoopbackHttpServer::Request& r);
+    LoopbackHttpServer::Response Decide(const Request& request) const;
 
     std::string valid_token_;
-    int listen_fd_ = -1;
-    int wake_[2] = {-1, -1};  // written on shutdown; polled beside every socket
-    int port_ = 0;
     mutable std::mutex mu_;
-    std::vector<Request> requests_;
-    bool hang_ = false;
     int forced_status_ = 0;
     std::string forced_body_;
-    std::thread thread_;
+    LoopbackHttpServer server_;  // last: stops before the state its handler reads
 };
 
 }  // namespace ps::test

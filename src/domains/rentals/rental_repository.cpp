@@ -1,0 +1,180 @@
+#include "domains/rentals/rental_repository.hpp"
+
+namespace ps::rentals::repo {
+
+namespace {
+
+constexpr const char* kPackageCols =
+    "id, name, description, duration_minutes, price, package_type, payment_model, is_active";
+
+Package PackageFrom(const db::Row& r) {
+    Package p;
+    p.id = r.Str(0);
+    p.name = r.Str(1);
+    p.description = r.Str(2);
+    p.duration_minutes = static_cast<int>(r.Int(3));
+    p.price = Money{r.Int(4)};
+    p.package_type = r.Str(5);
+    p.payment_model = r.Str(6);
+    p.is_active = r.Bool(7);
+    return p;
+}
+
+constexpr const char* kRentalSelect =
+    "SELECT r.id, r.rental_code, r.user_id, r.station_id, r.return_station_id, r.slot_number, "
+    "r.package_id, r.power_bank_id, r.power_bank_serial, r.status, r.payment_status, "
+    "r.started_at, r.ended_at, r.due_at, r.amount_paid, r.overdue_amount, "
+    "r.is_returned_on_time, r.timely_return_bonus_awarded, r.eject_command_id, r.end_reason, "
+    "r.created_at, r.updated_at, s.station_name, p.name, rs.station_name, p.duration_minutes, "
+    "p.price FROM rentals r JOIN stations s ON s.id = r.station_id "
+    "JOIN rental_packages p ON p.id = r.package_id "
+    "LEFT JOIN stations rs ON rs.id = r.return_station_id ";
+
+Rental RentalFrom(const db::Row& row) {
+    Rental r;
+    r.id = row.Str(0);
+    r.rental_code = row.Str(1);
+    r.user_id = row.Int(2);
+    r.station_id = row.Str(3);
+    r.return_station_id = row.OptStr(4);
+    if (auto n = row.OptInt(5)) r.slot_number = static_cast<int>(*n);
+    r.package_id = row.Str(6);
+    r.power_bank_id = row.OptStr(7);
+    r.power_bank_serial = row.OptStr(8);
+    r.status = row.Str(9);
+    r.payment_status = row.Str(10);
+    r.started_at = row.OptInt(11);
+    r.ended_at = row.OptInt(12);
+    r.due_at = row.Int(13);
+    r.amount_paid = Money{row.Int(14)};
+    r.overdue_amount = Money{row.Int(15)};
+    r.is_returned_on_time = row.Bool(16);
+    r.timely_return_bonus_awarded = row.Bool(17);
+    r.eject_command_id = row.OptStr(18);
+    r.end_reason = row.OptStr(19);
+    r.created_at = row.Int(20);
+    r.updated_at = row.Int(21);
+    r.station_name = row.Str(22);
+    r.package_name = row.Str(23);
+    r.return_station_name = row.OptStr(24);
+    r.package_minutes = static_cast<int>(row.Int(25));
+    r.package_price = Money{row.Int(26)};
+    return r;
+}
+
+Result<std::optional<Rental>> One(db::Connection& c, const std::string& where,
+                                  const db::Params& p) {
+    ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string(kRentalSelect) + where, p));
+    if (!row) return std::optional<Rental>{};
+    return std::optional<Rental>{RentalFrom(*row)};
+}
+
+std::string HistoryWhere(const HistoryFilter& f, db::Params& p) {
+    std::string w = "WHERE r.user_id = ? ";
+    if (f.status) {
+        w += "AND r.status = ? ";
+        p.emplace_back(*f.status);
+    }
+    if (f.payment_status) {
+        w += "AND r.payment_status = ? ";
+        p.emplace_back(*f.payment_status);
+    }
+    if (f.station_id) {
+        w += "AND r.station_id = ? ";
+        p.emplace_back(*f.station_id);
+    }
+    return w;
+}
+
+}  // namespace
+
+Result<std::vector<Package>> ListPackages(db::Connection& c, bool active_only) {
+    ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query(std::string("SELECT ") + kPackageCols + " FROM rental_packages " +
+                (active_only ? "WHERE is_active = 1 " : "") + "ORDER BY duration_minutes, id"));
+    std::vector<Package> out;
+    for (const auto& r : rows) out.push_back(PackageFrom(r));
+    return out;
+}
+
+Result<std::optional<Package>> FindPackage(db::Connection& c, const std::string& id) {
+    ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string("SELECT ") + kPackageCols +
+                                              " FROM rental_packages WHERE id = ?",
+                                          {id}));
+    if (!row) return std::optional<Package>{};
+    return std::optional<Package>{PackageFrom(*row)};
+}
+
+Status InsertRental(db::Connection& c, const Rental& r) {
+    RETURN_IF_ERROR(c.Exec(
+        "INSERT INTO rentals (id, rental_code, user_id, station_id, slot_number, package_id, "
+        "power_bank_id, power_bank_serial, status, payment_status, due_at, amount_paid, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {r.id, r.rental_code, r.user_id, r.station_id, r.slot_number, r.package_id, r.power_bank_id,
+         r.power_bank_serial, r.status, r.payment_status, r.due_at, r.amount_paid.paisa,
+         r.created_at, r.updated_at}));
+    return Ok{};
+}
+
+Result<std::optional<Rental>> FindRental(db::Connection& c, const std::string& id) {
+    return One(c, "WHERE r.id = ?", {id});
+}
+
+Result<std::optional<Rental>> FindOpenRental(db::Connection& c, int64_t user_id) {
+    return One(c, "WHERE r.user_id = ? AND r.status IN ('PENDING_POPUP', 'ACTIVE', 'OVERDUE')",
+               {user_id});
+}
+
+Result<std::optional<Rental>> FindOpenRentalOfBank(db::Connection& c, const std::string& serial,
+                                                   Micros at) {
+    return One(c,
+               "WHERE r.power_bank_serial = ? AND r.created_at <= ? AND r.status IN "
+               "('PENDING_POPUP', 'ACTIVE', 'OVERDUE') ORDER BY r.created_at DESC LIMIT 1",
+               {serial, at});
+}
+
+Result<bool> BankHasPendingRental(db::Connection& c, const std::string& bank_id) {
+    ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT 1 FROM rentals WHERE power_bank_id = ? AND "
+                                          "status IN ('PENDING_POPUP', 'ACTIVE', 'OVERDUE')",
+                                          {bank_id}));
+    return row.has_value();
+}
+
+Result<bool> HasDues(db::Connection& c, int64_t user_id) {
+    ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT 1 FROM rentals WHERE user_id = ? AND "
+                                          "status = 'COMPLETED' AND payment_status = 'PENDING' "
+                                          "AND overdue_amount > 0",
+                                          {user_id}));
+    return row.has_value();
+}
+
+Result<int64_t> CountHistory(db::Connection& c, int64_t user_id, const HistoryFilter& f) {
+    db::Params p{user_id};
+    std::string w = HistoryWhere(f, p);
+    ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT COUNT(*) FROM rentals r " + w, p));
+    return row ? row->Int(0) : 0;
+}
+
+Result<std::vector<Rental>> ListHistory(db::Connection& c, int64_t user_id, const HistoryFilter& f,
+                                        int64_t limit, int64_t offset) {
+    db::Params p{user_id};
+    std::string w = HistoryWhere(f, p);
+    p.emplace_back(limit);
+    p.emplace_back(offset);
+    ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kRentalSelect) + w +
+                                            "ORDER BY r.created_at DESC, r.id LIMIT ? OFFSET ?",
+                                        p));
+    std::vector<Rental> out;
+    for (const auto& r : rows) out.push_back(RentalFrom(r));
+    return out;
+}
+
+Result<int64_t> MarkOverdue(db::Connection& c, Micros now) {
+    return c.Exec(
+        "UPDATE rentals SET status = 'OVERDUE', updated_at = ? WHERE status = 'ACTIVE' "
+        "AND due_at < ?",
+        {now, now});
+}
+
+}  // namespace ps::rentals::repo

@@ -1,0 +1,37 @@
+// SQL of rentals and packages (migration 0007), on the caller's connection.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "domains/rentals/rental.hpp"
+
+namespace ps::rentals::repo {
+
+Result<std::vector<Package>> ListPackages(db::Connection& c, bool active_only);
+Result<std::optional<Package>> FindPackage(db::Connection& c, const std::string& id);
+
+Status InsertRental(db::Connection& c, const Rental& r);
+Result<std::optional<Rental>> FindRental(db::Connection& c, const std::string& id);
+// PENDING_POPUP, ACTIVE or OVERDUE.
+Result<std::optional<Rental>> FindOpenRental(db::Connection& c, int64_t user_id);
+// The open rental holding (or waiting for) the bank with `serial`, created at or before `at`.
+Result<std::optional<Rental>> FindOpenRentalOfBank(db::Connection& c, const std::string& serial,
+                                                   Micros at);
+Result<bool> BankHasPendingRental(db::Connection& c, const std::string& bank_id);
+// COMPLETED rentals with an unpaid late fee.
+Result<bool> HasDues(db::Connection& c, int64_t user_id);
+
+struct HistoryFilter {
+    std::optional<std::string> status, payment_status, station_id;
+};
+Result<int64_t> CountHistory(db::Connection& c, int64_t user_id, const HistoryFilter& f);
+Result<std::vector<Rental>> ListHistory(db::Connection& c, int64_t user_id, const HistoryFilter& f,
+                                        int64_t limit, int64_t offset);
+
+// ACTIVE rentals past due become OVERDUE; returns how many.
+Result<int64_t> MarkOverdue(db::Connection& c, Micros now);
+
+}  // namespace ps::rentals::repo

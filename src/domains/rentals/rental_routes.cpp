@@ -1,0 +1,177 @@
+#include "domains/rentals/rental_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/time_format.hpp"
+#include "domains/money/idempotency.hpp"
+#include "http/envelope.hpp"
+#include "http/fields.hpp"
+#include "http/pagination.hpp"
+
+namespace ps::rentals {
+
+namespace json = boost::json;
+using http::Auth;
+using http::Request;
+using http::Response;
+
+namespace {
+
+json::value OptDt(const std::optional<Micros>& t) {
+    return t ? json::value(FormatDt(*t)) : nullptr;
+}
+
+std::string Duration(Micros d) {
+    int64_t m = d / kMinute;
+    if (m >= 60) return std::to_string(m / 60) + "h " + std::to_string(m % 60) + "m";
+    return std::to_string(m) + "m";
+}
+
+// The reference calls PENDING_POPUP "PENDING".
+std::string StatusOut(const std::string& s) { return s == "PENDING_POPUP" ? "PENDING" : s; }
+
+std::string StatusDisplay(const std::string& s) {
+    if (s == "PENDING_POPUP") return "Pending";
+    if (s.empty()) return s;
+    std::string out = s.substr(0, 1);
+    for (size_t i = 1; i < s.size(); ++i) out += static_cast<char>(std::tolower(s[i]));
+    return out;
+}
+
+json::object Detail(const Rental& r, const RentalOptions& o, Micros now) {
+    bool open = r.status == "ACTIVE" || r.status == "OVERDUE";
+    Micros end = r.ended_at.value_or(now);
+    bool overdue = (open && now > r.due_at) || r.status == "OVERDUE";
+    int64_t minutes_overdue = end > r.due_at && r.started_at ? (end - r.due_at) / kMinute : 0;
+    Money current =
+        open ? LateFee(o, r.package_price, r.package_minutes, r.due_at, now) : r.overdue_amount;
+    Money estimated = r.package_price + current;
+    json::value remaining = nullptr;
+    if (open)
+        remaining =
+            overdue ? json::value("Overdue") : json::value(Duration(r.due_at - now) + " remaining");
+    json::object d{{"id", r.id},
+                   {"rental_code", r.rental_code},
+                   {"status", StatusOut(r.status)},
+                   {"payment_status", r.payment_status},
+                   {"started_at", OptDt(r.started_at)},
+                   {"ended_at", OptDt(r.ended_at)},
+                   {"due_at", FormatDt(r.due_at)},
+                   {"created_at", FormatDt(r.created_at)},
+                   {"updated_at", FormatDt(r.updated_at)},
+                   {"amount_paid", FormatDecimal(r.amount_paid)},
+                   {"overdue_amount", FormatDecimal(r.overdue_amount)},
+                   {"formatted_amount_paid", FormatDisplay(r.amount_paid)},
+                   {"formatted_overdue_amount", FormatDisplay(r.overdue_amount)},
+                   {"current_overdue_amount", FormatDecimal(current)},
+                   {"estimated_total_cost", FormatDecimal(estimated)},
+                   {"minutes_overdue", minutes_overdue},
+                   {"formatted_current_overdue", FormatDisplay(current)},
+                   {"formatted_estimated_total", FormatDisplay(estimated)},
+                   {"station_name", r.station_name},
+                   {"package_name", r.package_name},
+                   {"duration_used", r.started_at ? json::value(Duration(end - *r.started_at))
+                                                  : json::value("Not started")},
+                   {"time_remaining", remaining},
+                   {"is_overdue", overdue},
+                   {"is_returned_on_time", r.is_returned_on_time},
+                   {"timely_return_bonus_awarded", r.timely_return_bonus_awarded}};
+    if (r.return_station_name) d["return_station_name"] = *r.return_station_name;
+    if (r.power_bank_serial) d["power_bank_serial"] = *r.power_bank_serial;
+    return d;
+}
+
+json::object PackageJson(const Package& p) {
+    return {{"id", p.id},
+            {"name", p.name},
+            {"description", p.description},
+            {"duration_minutes", p.duration_minutes},
+            {"price", FormatDecimal(p.price)},
+            {"package_type", p.package_type},
+            {"payment_model", p.payment_model},
+            {"is_active", p.is_active},
+            {"formatted_price", FormatDisplay(p.price)},
+            {"payment_model_display",
+             p.payment_model == "PREPAID" ? "Pay Before Use" : "Pay After Use"}};
+}
+
+Response Packages(RentalRouteDeps& d, Request&) {
+    ASSIGN_OR_RESPOND(auto pkgs, d.rentals.Packages());
+    json::array results;
+    for (const auto& p : pkgs) results.emplace_back(PackageJson(p));
+    http::Page page;
+    page.page_size = std::max<int64_t>(20, static_cast<int64_t>(pkgs.size()));
+    page.SetTotal(static_cast<int64_t>(pkgs.size()));
+    return http::Success(
+        "Packages retrieved successfully",
+        json::object{{"results", std::move(results)}, {"pagination", page.Json()}});
+}
+
+Response Start(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto body, req.ParsedBody());
+    http::Fields f(body.fields);
+    auto sn = f.Str("station_sn", true, 64);
+    auto pkg = f.Str("package_id", true, 64);
+    RESPOND_IF_ERROR(f.Finish());
+    ASSIGN_OR_RESPOND(auto r, d.rentals.Start(req.principal->user_id, *sn, *pkg));
+    return http::Success("Rental started successfully",
+                         Detail(r, d.rentals.options(), d.clock.Now()), 201);
+}
+
+Response Active(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto r, d.rentals.Active(req.principal->user_id));
+    if (!r) return http::SuccessNoData("No active rental");
+    return http::Success("Active rental retrieved", Detail(*r, d.rentals.options(), d.clock.Now()));
+}
+
+Result<std::optional<std::string>> Choice(const Request& req, std::string_view key,
+                                          std::initializer_list<std::string_view> allowed) {
+    auto v = req.QueryParam(key);
+    if (!v || v->empty()) return std::optional<std::string>{};
+    for (auto a : allowed)
+        if (*v == a) return v;
+    return FieldError(key, "Select a valid choice.");
+}
+
+Response History(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto page, http::ParsePage(req));
+    repo::HistoryFilter f;
+    ASSIGN_OR_RESPOND(
+        f.status, Choice(req, "status",
+                         {"PENDING_POPUP", "ACTIVE", "COMPLETED", "CANCELLED", "OVERDUE", "LOST"}));
+    if (f.status == std::optional<std::string>("PENDING")) f.status = "PENDING_POPUP";
+    ASSIGN_OR_RESPOND(f.payment_status,
+                      Choice(req, "payment_status", {"PENDING", "PAID", "FAILED", "REFUNDED"}));
+    if (auto s = req.QueryParam("station_id"); s && !s->empty()) f.station_id = *s;
+    ASSIGN_OR_RESPOND(auto rows, d.rentals.History(req.principal->user_id, f, page));
+    json::array out;
+    for (const auto& r : rows)
+        out.emplace_back(json::object{{"id", r.id},
+                                      {"rental_code", r.rental_code},
+                                      {"status", StatusOut(r.status)},
+                                      {"status_display", StatusDisplay(r.status)},
+                                      {"payment_status", r.payment_status},
+                                      {"started_at", OptDt(r.started_at)},
+                                      {"ended_at", OptDt(r.ended_at)},
+                                      {"station_name", r.station_name},
+                                      {"package_name", r.package_name},
+                                      {"formatted_amount", FormatDisplay(r.amount_paid)}});
+    return http::Success("Rental history retrieved successfully",
+                         json::object{{"rentals", std::move(out)}, {"pagination", page.Json()}});
+}
+
+}  // namespace
+
+void RegisterRentalRoutes(http::Router& router, RentalRouteDeps deps) {
+    auto d = std::make_shared<RentalRouteDeps>(deps);
+    router.Add("GET", "/api/rentals/packages", Auth::kNone,
+               [d](Request& r) { return Packages(*d, r); });
+    router.Add("POST", "/api/rentals/start", Auth::kUser,
+               money::Idempotent(d->db, d->clock, [d](Request& r) { return Start(*d, r); }));
+    router.Add("GET", "/api/rentals/active", Auth::kUser,
+               [d](Request& r) { return Active(*d, r); });
+    router.Add("GET", "/api/rentals/history", Auth::kUser,
+               [d](Request& r) { return History(*d, r); });
+}
+
+}  // namespace ps::rentals

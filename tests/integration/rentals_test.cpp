@@ -1,0 +1,364 @@
+// Rentals through real HTTP with in-process simulated cabinets (memory broker): the prepaid
+// happy path (start -> ACTIVE -> returned at another station -> COMPLETED, charged once, points),
+// a repeated start with the same Idempotency-Key, insufficient balance (nothing queued), a
+// failed eject (CANCELLED and refunded), a second open rental, two users racing for one bank.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "app/services.hpp"
+#include "cabinet/simulator/seed.hpp"
+#include "cabinet/simulator/simulate.hpp"
+#include "support/test_server.hpp"
+
+namespace ps::rentals {
+namespace {
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+constexpr const char* kHourPkg = "8a2d5c1e-7b3f-4e6a-9c10-2f4e6a8b0c01";
+
+template <typename F>
+bool WaitFor(F f, std::chrono::milliseconds limit = 10s) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (f()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return f();
+}
+
+class RentalFixture : public ::testing::Test {
+protected:
+    explicit RentalFixture(bool fake_clock, int popup_timeout_s = 1)
+        : srv{test::ServerOptions{fake_clock, [popup_timeout_s](app::Config& c) {
+                                      c.cabinet_command_spacing_ms = 100;
+                                      c.cabinet_popup_timeout_s = popup_timeout_s;
+                                      c.access_ttl_s =
+                                          7 * 86400;  // the clock tests move time by hours
+                                  }}} {}
+    test::TestServer srv;
+    cabinet::CabinetModule& m = *srv.app().services->cabinet;
+    SecureRandom rnd;
+    cabinet::sim::Scheduler scheduler;
+    std::vector<std::unique_ptr<cabinet::sim::SimCabinet>> cabinets;
+
+    // A booted cabinet with serial `sn`; banks: (slot, serial).
+    cabinet::sim::SimCabinet& Cabinet(int n, const std::string& sn,
+                                      std::vector<std::pair<int, uint32_t>> banks,
+                                      cabinet::sim::SimFaults faults = {},
+                                      std::chrono::milliseconds late_delay = 20s) {
+        cabinet::sim::StationSpec s{cabinet::sim::SimImei(900 + n), sn, "Station " + sn};
+        s.banks = banks;
+        s.status = "ONLINE";
+        EXPECT_TRUE(cabinet::sim::SeedStation(srv.db(), *srv.app().clock, rnd, s).ok());
+        cabinet::sim::SimCabinetOptions o;
+        o.imei = s.imei;
+        o.periodic = false;
+        o.faults = faults;
+        o.reply_delay_min = o.reply_delay_max = 0ms;
+        o.late_delay = late_delay;
+        auto c = std::make_unique<cabinet::sim::SimCabinet>(
+            o, scheduler, rnd, cabinet::sim::MemoryFactory(*m.memory_broker()));
+        for (auto [slot, serial] : banks) c->PutBank(slot, serial, 90);
+        EXPECT_TRUE(c->Boot().ok());
+        cabinets.push_back(std::move(c));
+        return *cabinets.back();
+    }
+
+    int64_t Int(const std::string& sql, const db::Params& p = {}) {
+        auto r = srv.db().Read([&](db::Connection& c) { return c.QueryOne(sql, p); });
+        return r.ok() && *r ? (*r)->Int(0) : -1;
+    }
+    std::string Str(const std::string& sql, const db::Params& p = {}) {
+        auto r = srv.db().Read([&](db::Connection& c) { return c.QueryOne(sql, p); });
+        return r.ok() && *r ? (*r)->Str(0) : "";
+    }
+
+    // A signed-up user with a complete profile, approved KYC and `wallet` in the wallet.
+    struct User {
+        int64_t id;
+        std::string token;
+    };
+    User Eligible(const std::string& name, Money wallet) {
+        auto [access, refresh] = srv.SignUp(name + "@example.com", name);
+        int64_t id = Int("SELECT id FROM users WHERE username = ?", {name});
+        Micros now = srv.app().clock->Now();
+        auto st = srv.db().Transact([&](db::Connection& tx) -> Status {
+            RETURN_IF_ERROR(tx.Exec("DELETE FROM user_profiles WHERE user_id = ?", {id}));
+            RETURN_IF_ERROR(tx.Exec(
+                "INSERT INTO user_profiles (id, user_id, full_name, date_of_birth, address, "
+                "created_at, updated_at) VALUES (?, ?, 'Test User', '1990-01-01', 'Kathmandu', ?, "
+                "?)",
+                {rnd.Uuid(), id, now, now}));
+            RETURN_IF_ERROR(tx.Exec(
+                "INSERT INTO kyc_submissions (id, user_id, document_type, document_number, "
+                "document_front_url, status, created_at, updated_at) VALUES (?, ?, 'CITIZENSHIP', "
+                "'123', 'http://x/f.jpg', 'APPROVED', ?, ?)",
+                {rnd.Uuid(), id, now, now}));
+            // spend any sign-up points so charges come from the wallet only
+            ASSIGN_OR_RETURN(auto b, money::Ledger::ReadBalances(tx, id));
+            if (b.points > 0)
+                RETURN_IF_ERROR(srv.app().services->ledger->SpendPoints(
+                    tx, id, b.points, "ADMIN_ADJUSTMENT", "test:zero:" + name, "zero"));
+            if (wallet.paisa > 0)
+                RETURN_IF_ERROR(srv.app().services->ledger->Credit(
+                    tx, id, wallet, money::Counterparty::TopUp("demo", "t-" + name),
+                    "test:topup:" + name));
+            return Ok{};
+        });
+        EXPECT_TRUE(st.ok()) << st.error().message;
+        return {id, access};
+    }
+
+    test::HttpReply Start(const User& u, const std::string& sn, const std::string& key = "") {
+        std::vector<std::string> h;
+        if (!key.empty()) h.push_back("Idempotency-Key: " + key);
+        json::object body{{"station_sn", sn}, {"package_id", kHourPkg}};
+        return srv.client().Send("POST", "/api/rentals/start", json::serialize(body),
+                                 "application/json", u.token, h);
+    }
+    std::string StatusOf(const std::string& rental_id) {
+        return Str("SELECT status FROM rentals WHERE id = ?", {rental_id});
+    }
+    Money Wallet(int64_t uid) {
+        auto b =
+            srv.db().Read([&](db::Connection& c) { return money::Ledger::ReadBalances(c, uid); });
+        return b.ok() ? b->wallet : Money{-1};
+    }
+    int64_t Points(int64_t uid) {
+        auto b =
+            srv.db().Read([&](db::Connection& c) { return money::Ledger::ReadBalances(c, uid); });
+        return b.ok() ? b->points : -1;
+    }
+    int64_t Transfers(const std::string& key) {
+        return Int("SELECT COUNT(*) FROM ledger_transfers WHERE idempotency_key = ?", {key});
+    }
+};
+
+class RentalTest : public RentalFixture {
+protected:
+    RentalTest() : RentalFixture(false) {}
+};
+// The server's clock is a FakeClock the test moves.
+class RentalClockTest : public RentalFixture {
+protected:
+    RentalClockTest() : RentalFixture(true) {}
+};
+
+// Ejects time out only after 5 s.
+class RentalSlowTimeoutTest : public RentalFixture {
+protected:
+    RentalSlowTimeoutTest() : RentalFixture(false, 5) {}
+};
+
+TEST_F(RentalTest, PackagesArePublic) {
+    auto r = srv.client().Get("/api/rentals/packages");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto& res = r.data().at("results").as_array();
+    ASSERT_EQ(res.size(), 3u);
+    EXPECT_EQ(res[0].at("price").as_string(), "50.00");
+    EXPECT_EQ(res[0].at("payment_model").as_string(), "PREPAID");
+}
+
+TEST_F(RentalTest, PrepaidHappyPathReturnedAtAnotherStation) {
+    Cabinet(1, "SN-RA", {{1, 51520001}});
+    auto& b = Cabinet(2, "SN-RB", {});
+    User u = Eligible("renter1", Money{20000});
+    auto r = Start(u, "SN-RA", "start-1");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    EXPECT_EQ(r.data().at("status").as_string(), "PENDING");
+    EXPECT_EQ(r.data().at("payment_status").as_string(), "PAID");
+    EXPECT_EQ(r.data().at("power_bank_serial").as_string(), "51520001");
+    EXPECT_EQ(r.data().at("rental_code").as_string().size(), 8u);
+    EXPECT_EQ(Wallet(u.id), Money{15000});
+
+    // the same Idempotency-Key: the same rental, charged once
+    auto again = Start(u, "SN-RA", "start-1");
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.data().at("id").as_string(), id);
+    // another key: one open rental only
+    auto second = Start(u, "SN-RA", "start-2");
+    EXPECT_EQ(second.status, 400);
+    EXPECT_EQ(second.ErrorCode(), "active_rental_exists");
+
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "ACTIVE"; })) << StatusOf(id);
+    auto active = srv.client().Get("/api/rentals/active", u.token);
+    ASSERT_EQ(active.status, 200);
+    EXPECT_EQ(active.data().at("status").as_string(), "ACTIVE");
+    EXPECT_FALSE(active.data().at("started_at").is_null());
+
+    ASSERT_TRUE(b.ReturnBank(51520001, 80).ok());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);
+    EXPECT_EQ(Str("SELECT return_station_id FROM rentals WHERE id = ?", {id}),
+              Str("SELECT id FROM stations WHERE serial_number = 'SN-RB'"));
+    EXPECT_EQ(Transfers("rental:" + id + ":start"), 1);
+    EXPECT_EQ(Transfers("rental:" + id + ":refund"), 0);
+    EXPECT_EQ(Transfers("rental:" + id + ":late"), 0);
+    EXPECT_EQ(Wallet(u.id), Money{15000});
+    EXPECT_EQ(Points(u.id), 10);  // completion + on time
+    EXPECT_EQ(Int("SELECT timely_return_bonus_awarded FROM rentals WHERE id = ?", {id}), 1);
+
+    auto none = srv.client().Get("/api/rentals/active", u.token);
+    ASSERT_EQ(none.status, 200);
+    EXPECT_FALSE(none.json.as_object().contains("data"));
+    auto hist = srv.client().Get("/api/rentals/history", u.token);
+    ASSERT_EQ(hist.status, 200) << hist.body;
+    ASSERT_EQ(hist.data().at("rentals").as_array().size(), 1u);
+    EXPECT_EQ(hist.data().at("rentals").as_array()[0].at("status").as_string(), "COMPLETED");
+    EXPECT_EQ(hist.data().at("pagination").at("total_count").as_int64(), 1);
+}
+
+TEST_F(RentalTest, InsufficientBalanceQueuesNoEject) {
+    Cabinet(1, "SN-RC", {{1, 51530001}});
+    User u = Eligible("poor", Money{1000});
+    auto r = Start(u, "SN-RC");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.ErrorCode(), "insufficient_balance");
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM rentals"), 0);
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM cabinet_commands WHERE command IN ('popup_sn', 'popup')"),
+              0);
+    EXPECT_EQ(Wallet(u.id), Money{1000});
+}
+
+TEST_F(RentalTest, IneligibleUserIsRefused) {
+    Cabinet(1, "SN-RE", {{1, 51550001}});
+    auto [access, refresh] = srv.SignUp("nokyc@example.com", "nokyc");
+    User u{Int("SELECT id FROM users WHERE username = 'nokyc'"), access};
+    auto r = Start(u, "SN-RE");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.ErrorCode(), "rental_prerequisites_not_met");
+}
+
+TEST_F(RentalTest, FailedEjectCancelsAndRefunds) {
+    Cabinet(1, "SN-RD", {{1, 51540001}}, {100, 0, 0});
+    User u = Eligible("unlucky", Money{10000});
+    auto r = Start(u, "SN-RD");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "CANCELLED"; })) << StatusOf(id);
+    EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "REFUNDED");
+    EXPECT_EQ(Transfers("rental:" + id + ":refund"), 1);
+    EXPECT_EQ(Wallet(u.id), Money{10000});
+    // the user may rent again
+    auto again = Start(u, "SN-RD");
+    EXPECT_EQ(again.status, 201) << again.body;
+}
+
+TEST_F(RentalTest, TwoUsersRaceForTheLastBank) {
+    Cabinet(1, "SN-RF", {{1, 51560001}});
+    User a = Eligible("racer_a", Money{10000});
+    User b = Eligible("racer_b", Money{10000});
+    test::HttpReply ra, rb;
+    std::thread t1([&] { ra = Start(a, "SN-RF"); });
+    std::thread t2([&] { rb = Start(b, "SN-RF"); });
+    t1.join();
+    t2.join();
+    int wins = (ra.status == 201) + (rb.status == 201);
+    EXPECT_EQ(wins, 1) << ra.body << " / " << rb.body;
+    const auto& loser = ra.status == 201 ? rb : ra;
+    EXPECT_EQ(loser.ErrorCode(), "no_power_bank_available") << loser.body;
+    const User& lost = ra.status == 201 ? b : a;
+    EXPECT_EQ(Wallet(lost.id), Money{10000});
+}
+
+TEST_F(RentalTest, AnUnansweredEjectCancelsAndRefunds) {
+    Cabinet(1, "SN-RG", {{1, 51570001}}, {0, 100, 0});
+    User u = Eligible("silent", Money{10000});
+    auto r = Start(u, "SN-RG");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "CANCELLED"; }, 15s)) << StatusOf(id);
+    EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "REFUNDED");
+    EXPECT_EQ(Wallet(u.id), Money{10000});
+}
+
+TEST_F(RentalTest, ALateEjectSuccessAfterTheTimeoutResumesTheRental) {
+    Cabinet(1, "SN-RL", {{1, 51600001}}, {0, 0, 100}, 2s);
+    auto& back = Cabinet(2, "SN-RM", {});
+    User u = Eligible("latereply", Money{10000});
+    auto r = Start(u, "SN-RL");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "CANCELLED"; })) << StatusOf(id);
+    EXPECT_EQ(Wallet(u.id), Money{10000});  // refunded
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "ACTIVE"; })) << StatusOf(id);
+    EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "PAID");
+    EXPECT_EQ(Transfers("rental:" + id + ":resume"), 1);
+    EXPECT_EQ(Wallet(u.id), Money{5000});
+    ASSERT_TRUE(back.ReturnBank(51600001, 70).ok());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);
+    EXPECT_EQ(Wallet(u.id), Money{5000});
+}
+
+TEST_F(RentalSlowTimeoutTest, AReturnSeenBeforeTheEjectReplyCompletesTheRental) {
+    auto& from = Cabinet(1, "SN-RN", {{1, 51610001}}, {0, 0, 100}, 2s);
+    auto& back = Cabinet(2, "SN-RO", {});
+    User u = Eligible("outoforder", Money{10000});
+    auto r = Start(u, "SN-RN");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return from.Slots()[0].sn == 0u; }));  // out, reply pending
+    ASSERT_TRUE(back.ReturnBank(51610001, 70).ok());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);
+    std::this_thread::sleep_for(2500ms);  // the eject reply arrives after the return
+    EXPECT_EQ(StatusOf(id), "COMPLETED");
+    EXPECT_EQ(Transfers("rental:" + id + ":start"), 1);
+    EXPECT_EQ(Wallet(u.id), Money{5000});
+}
+
+TEST_F(RentalClockTest, OverdueThenLateReturnPaysTheLateFee) {
+    Cabinet(1, "SN-RH", {{1, 51580001}});
+    auto& back = Cabinet(2, "SN-RI", {});
+    User u = Eligible("late", Money{50000});
+    auto r = Start(u, "SN-RH");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "ACTIVE"; })) << StatusOf(id);
+    auto& rentals = *srv.app().services->rentals;
+    ASSERT_TRUE(rentals.MarkOverdue().ok());
+    EXPECT_EQ(StatusOf(id), "ACTIVE");
+    srv.fake_clock()->Advance(kHour + 30 * kMinute);  // 30 min past due
+    auto n = rentals.MarkOverdue();
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, 1);
+    EXPECT_EQ(StatusOf(id), "OVERDUE");
+    auto active = srv.client().Get("/api/rentals/active", u.token);
+    ASSERT_EQ(active.status, 200) << active.body;
+    EXPECT_EQ(active.data().at("status").as_string(), "OVERDUE");
+    EXPECT_TRUE(active.data().at("is_overdue").as_bool());
+    EXPECT_EQ(active.data().at("current_overdue_amount").as_string(), "100.00");
+
+    ASSERT_TRUE(back.ReturnBank(51580001, 70).ok());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);
+    // 1 started hour late x 2 x NPR 50/h
+    EXPECT_EQ(Int("SELECT overdue_amount FROM rentals WHERE id = ?", {id}), 10000);
+    EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "PAID");
+    EXPECT_EQ(Transfers("rental:" + id + ":late"), 1);
+    EXPECT_EQ(Wallet(u.id), Money{50000 - 5000 - 10000});
+    EXPECT_EQ(Points(u.id), 5);  // completion only
+}
+
+TEST_F(RentalClockTest, AnUnpaidLateFeeBlocksTheNextRental) {
+    Cabinet(1, "SN-RJ", {{1, 51590001}, {3, 51590003}});
+    auto& back = Cabinet(2, "SN-RK", {});
+    User u = Eligible("debtor", Money{5000});
+    auto r = Start(u, "SN-RJ");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "ACTIVE"; })) << StatusOf(id);
+    std::string serial(r.data().at("power_bank_serial").as_string());
+    srv.fake_clock()->Advance(3 * kHour);
+    ASSERT_TRUE(back.ReturnBank(static_cast<uint32_t>(std::stoul(serial)), 70).ok());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);
+    EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "PENDING");
+    EXPECT_GT(Int("SELECT overdue_amount FROM rentals WHERE id = ?", {id}), 0);
+    auto again = Start(u, "SN-RJ");
+    EXPECT_EQ(again.status, 400) << again.body;
+    EXPECT_EQ(again.ErrorCode(), "rental_prerequisites_not_met");
+}
+
+}  // namespace
+}  // namespace ps::rentals
