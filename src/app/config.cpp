@@ -89,6 +89,7 @@ std::map<std::string, Binding> Bindings(Config& c) {
     str("smtp_from", c.smtp_from);
     i64("media_max_bytes", c.media_max_bytes);
     i32("min_rentable_battery", c.min_rentable_battery);
+    i32("nearby_cache_ms", c.nearby_cache_ms);
     str("mqtt_broker", c.mqtt_broker);
     str("mqtt_username", c.mqtt_username);
     str("mqtt_password", c.mqtt_password, true);
@@ -217,6 +218,7 @@ Status Validate(const Config& c) {
     if (c.display_offset_minutes < -720 || c.display_offset_minutes > 840)
         return bad("display_offset_minutes out of range");
     if (c.otp_max_attempts < 1) return bad("otp_max_attempts must be positive");
+    if (c.nearby_cache_ms < 0 || c.nearby_cache_ms > 60000) return bad("nearby_cache_ms must be 0..60000");
     if (Status st = ValidateCabinet(c); !st.ok()) return st;
     return Ok{};
 }

@@ -53,6 +53,7 @@ struct Config {
     // media
     int64_t media_max_bytes = 10 << 20;
     int min_rentable_battery = 20;  // % a bank needs to be rented (stations)
+    int nearby_cache_ms = 1000;     // per-node cache of nearby answers; 0 = off
 
     // cabinet link (shared/reference/cabinet-protocol.md; src/cabinet/)
     std::string mqtt_broker;                 // host:port; empty -> in-process broker

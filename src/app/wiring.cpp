@@ -140,7 +140,7 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
         content::MediaOptions{a.cfg.data_dir, a.cfg.public_base_url, a.cfg.media_max_bytes});
     content::RegisterAppRoutes(*a.router, *s.app_content, *s.media);
     // stations: search, detail, favorites, issues; staff stations, amenities, power banks
-    stations::StationOptions so{a.cfg.min_rentable_battery};
+    stations::StationOptions so{a.cfg.min_rentable_battery, a.cfg.nearby_cache_ms};
     s.stations = std::make_unique<stations::StationService>(*a.db, *a.clock, so);
     s.station_issues = std::make_unique<stations::IssueService>(*a.db, *a.clock, *a.random);
     s.station_admin =

@@ -1,5 +1,8 @@
 #include "domains/stations/station_service.hpp"
 
+#include <cstdio>
+#include <set>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -107,11 +110,42 @@ Result<std::vector<StationSummary>> StationService::Nearby(const Caller& who,
         return FieldError("radius", "Ensure this value is between 0.1 and 50.");
     if (q.limit < 1 || q.limit > kMaxNearbyLimit)
         return FieldError("limit", "Ensure this value is between 1 and 1000.");
+    const bool public_only = !who.is_staff;
+    std::vector<StationSummary> out;
+    const auto now = std::chrono::steady_clock::now();
+    const auto ttl = std::chrono::milliseconds(opts_.nearby_cache_ms);
+    char key[160];
+    std::snprintf(key, sizeof key, "%d|%.6f|%.6f|%.4f|%d", public_only, q.at.lat, q.at.lng,
+                  q.radius_km, q.limit);
+    bool hit = false;
+    if (opts_.nearby_cache_ms > 0) {
+        std::lock_guard lock(cache_mu_);
+        auto it = nearby_cache_.find(key);
+        if (it != nearby_cache_.end() && now - it->second.at < ttl) {
+            out = it->second.list;
+            hit = true;
+        }
+    }
+    if (!hit) {
+        ASSIGN_OR_RETURN(out, LoadNearby(public_only, q));
+        if (opts_.nearby_cache_ms > 0) {
+            std::lock_guard lock(cache_mu_);
+            if (nearby_cache_.size() >= 4096) nearby_cache_.clear();  // bounded memory
+            nearby_cache_[key] = Cached{now, out};
+        }
+    }
+    if (who.user_id > 0) RETURN_IF_ERROR(MarkFavorites(who.user_id, out));
+    return out;
+}
+
+// Anonymous-shaped results (no favorites), fresh from the database.
+Result<std::vector<StationSummary>> StationService::LoadNearby(bool public_only,
+                                                               const NearbyQuery& q) {
     double radius = std::min(q.radius_km, kRadiusCapKm);
     repo::StationFilter f;
-    f.public_only = !who.is_staff;
+    f.public_only = public_only;
     f.box = BoundingBox(q.at.lat, q.at.lng, radius);
-    repo::ListContext ctx{opts_.min_rentable_battery, who.user_id};
+    repo::ListContext ctx{opts_.min_rentable_battery, 0};
     return db_.Read([&](db::Connection& c) -> Result<std::vector<StationSummary>> {
         ASSIGN_OR_RETURN(auto cands, repo::ListCandidates(c, f));
         auto hits = Within(cands, q.at, radius);
@@ -124,6 +158,16 @@ Result<std::vector<StationSummary>> StationService::Nearby(const Caller& who,
         RETURN_IF_ERROR(repo::AttachMedia(c, out));
         return out;
     });
+}
+
+Status StationService::MarkFavorites(int64_t user_id, std::vector<StationSummary>& list) {
+    ASSIGN_OR_RETURN(auto rows, db_.Read([&](db::Connection& c) {
+        return c.Query("SELECT station_id FROM station_favorites WHERE user_id = ?", {user_id});
+    }));
+    std::set<std::string> favorites;
+    for (const auto& r : rows) favorites.insert(r.Str(0));
+    for (auto& s : list) s.is_favorite = favorites.count(s.station.id) > 0;
+    return Ok{};
 }
 
 Result<StationDetail> StationService::Detail(const Caller& who, const std::string& serial_number,

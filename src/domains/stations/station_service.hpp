@@ -4,6 +4,9 @@
 // detail with live counts, and favorites. Non-staff never see stations in maintenance.
 #pragma once
 
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +20,9 @@ namespace ps::stations {
 
 struct StationOptions {
     int min_rentable_battery = kDefaultMinRentableBattery;
+    // Nearby answers are kept this long per node (same query, same visibility); the caller's
+    // favorites are applied on every request. 0 turns the cache off.
+    int nearby_cache_ms = 1000;
 };
 
 // Who asks: anonymous (user_id 0), a user, or staff (who also see maintenance).
@@ -68,9 +74,18 @@ public:
     int min_rentable_battery() const { return opts_.min_rentable_battery; }
 
 private:
+    Result<std::vector<StationSummary>> LoadNearby(bool public_only, const NearbyQuery& q);
+    Status MarkFavorites(int64_t user_id, std::vector<StationSummary>& list);
+
     db::Database& db_;
     const Clock& clock_;
     StationOptions opts_;
+    struct Cached {
+        std::chrono::steady_clock::time_point at;
+        std::vector<StationSummary> list;
+    };
+    std::mutex cache_mu_;
+    std::map<std::string, Cached> nearby_cache_;
 };
 
 // The parts of a detail (slots with banks, amenities, media, banks) around a summary.
