@@ -5,9 +5,11 @@
 namespace ps::identity {
 
 Result<Identifier> ParseIdentifier(std::string_view raw) {
+    // Phone numbers may be written with spaces and dashes; emails keep every character.
+    const bool email = raw.find('@') != std::string_view::npos;
     std::string s;
     for (char c : raw)
-        if (c != ' ' && c != '-' && c != '\t') s += c;
+        if (c != ' ' && c != '\t' && (email || c != '-')) s += c;
     auto bad = [] {
         return FieldError("identifier", "Enter a valid email address or Nepal mobile number.");
     };

@@ -86,7 +86,100 @@ std::string HistoryWhere(const HistoryFilter& f, db::Params& p) {
     return w;
 }
 
+std::string AdminSelect() {
+    std::string sel = kRentalSelect;
+    auto from = sel.find(" FROM rentals r ");
+    sel.insert(from,
+               ", u.username, u.email, u.phone_number, pb.model, s.serial_number, s.address, "
+               "rs.serial_number, rs.address");
+    return sel +
+           "LEFT JOIN users u ON u.id = r.user_id "
+           "LEFT JOIN power_banks pb ON pb.id = r.power_bank_id ";
+}
+
+AdminRental AdminFrom(const db::Row& row) {
+    AdminRental a;
+    a.r = RentalFrom(row);
+    a.username = row.OptStr(27).value_or("");
+    a.email = row.OptStr(28);
+    a.phone_number = row.OptStr(29);
+    a.bank_model = row.OptStr(30);
+    a.station_serial = row.Str(31);
+    a.station_address = row.Str(32);
+    a.return_station_serial = row.OptStr(33);
+    a.return_station_address = row.OptStr(34);
+    return a;
+}
+
+// A LIKE pattern matching `s` anywhere, case-insensitively, with '!' as the escape character.
+std::string ContainsPattern(const std::string& s) {
+    std::string out = "%";
+    for (char ch : s) {
+        if (ch == '%' || ch == '_' || ch == '!') out += '!';
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    return out + "%";
+}
+
+std::string AdminWhere(const AdminFilter& f, db::Params& p) {
+    std::string w = "WHERE 1 = 1 ";
+    if (f.status) {
+        w += "AND r.status = ? ";
+        p.emplace_back(*f.status);
+    }
+    if (f.payment_status) {
+        w += "AND r.payment_status = ? ";
+        p.emplace_back(*f.payment_status);
+    }
+    if (f.station_id) {
+        w += "AND r.station_id = ? ";
+        p.emplace_back(*f.station_id);
+    }
+    if (f.user_id) {
+        w += "AND r.user_id = ? ";
+        p.emplace_back(*f.user_id);
+    }
+    if (f.search) {
+        w += "AND (LOWER(r.rental_code) LIKE ? ESCAPE '!' OR LOWER(u.username) LIKE ? ESCAPE '!' "
+             "OR LOWER(u.email) LIKE ? ESCAPE '!' OR u.phone_number LIKE ? ESCAPE '!' "
+             "OR r.power_bank_serial LIKE ? ESCAPE '!') ";
+        std::string pat = ContainsPattern(*f.search);
+        for (int i = 0; i < 5; ++i) p.emplace_back(pat);
+    }
+    return w;
+}
+
 }  // namespace
+
+Result<int64_t> CountAdmin(db::Connection& c, const AdminFilter& f) {
+    db::Params p;
+    std::string w = AdminWhere(f, p);
+    ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT COUNT(*) FROM rentals r LEFT JOIN users u ON "
+                                          "u.id = r.user_id " +
+                                              w,
+                                          p));
+    return row ? row->Int(0) : 0;
+}
+
+Result<std::vector<AdminRental>> ListAdmin(db::Connection& c, const AdminFilter& f, int64_t limit,
+                                           int64_t offset) {
+    db::Params p;
+    std::string w = AdminWhere(f, p);
+    p.emplace_back(limit);
+    p.emplace_back(offset);
+    ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query(AdminSelect() + w + "ORDER BY r.created_at DESC, r.id LIMIT ? OFFSET ?", p));
+    std::vector<AdminRental> out;
+    for (const auto& r : rows) out.push_back(AdminFrom(r));
+    return out;
+}
+
+Result<std::optional<AdminRental>> FindAdmin(db::Connection& c, const std::string& id) {
+    ASSIGN_OR_RETURN(auto row, c.QueryOne(AdminSelect() + "WHERE r.id = ?", {id}));
+    if (!row) return std::optional<AdminRental>{};
+    return std::optional<AdminRental>{AdminFrom(*row)};
+}
 
 Result<std::vector<Package>> ListPackages(db::Connection& c, bool active_only) {
     ASSIGN_OR_RETURN(

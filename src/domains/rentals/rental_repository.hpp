@@ -31,6 +31,23 @@ Result<int64_t> CountHistory(db::Connection& c, int64_t user_id, const HistoryFi
 Result<std::vector<Rental>> ListHistory(db::Connection& c, int64_t user_id, const HistoryFilter& f,
                                         int64_t limit, int64_t offset);
 
+// Staff views: a rental with its user, stations and bank.
+struct AdminRental {
+    Rental r;
+    std::string username;
+    std::optional<std::string> email, phone_number, bank_model;
+    std::string station_serial, station_address;
+    std::optional<std::string> return_station_serial, return_station_address;
+};
+struct AdminFilter {
+    std::optional<std::string> status, payment_status, station_id, search;
+    std::optional<int64_t> user_id;
+};
+Result<int64_t> CountAdmin(db::Connection& c, const AdminFilter& f);
+Result<std::vector<AdminRental>> ListAdmin(db::Connection& c, const AdminFilter& f, int64_t limit,
+                                           int64_t offset);
+Result<std::optional<AdminRental>> FindAdmin(db::Connection& c, const std::string& id);
+
 // ACTIVE rentals past due become OVERDUE; returns how many.
 Result<int64_t> MarkOverdue(db::Connection& c, Micros now);
 

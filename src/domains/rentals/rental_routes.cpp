@@ -1,6 +1,8 @@
 #include "domains/rentals/rental_routes.hpp"
 
 #include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
 
 #include "core/time_format.hpp"
 #include "domains/money/idempotency.hpp"
@@ -160,6 +162,162 @@ Response History(RentalRouteDeps& d, Request& req) {
                          json::object{{"rentals", std::move(out)}, {"pagination", page.Json()}});
 }
 
+double Num(Money m) { return static_cast<double>(m.paisa) / 100.0; }
+
+Response PayDue(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(
+        auto p, d.rentals.PayDue(req.principal->user_id, std::string(req.PathParam("rental_id"))));
+    return http::Success("Rental dues settled successfully",
+                         json::object{{"transaction_id", p.transaction_id},
+                                      {"rental_id", p.rental_id},
+                                      {"amount_paid", Num(p.amount)},
+                                      {"payment_breakdown",
+                                       json::object{{"points_used", p.split.points_used},
+                                                    {"points_amount", Num(p.split.points_amount)},
+                                                    {"wallet_used", Num(p.split.wallet_used)}}},
+                                      {"payment_status", p.payment_status},
+                                      {"account_unblocked", true}});
+}
+
+Response Cancel(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto body, req.ParsedBody());
+    http::Fields f(body.fields);
+    auto reason = f.Str("reason", false, 500);
+    RESPOND_IF_ERROR(f.Finish());
+    std::string why = reason.value_or("");
+    if (!why.empty() && why.size() < 5)
+        return http::Failure(FieldError("reason", "Ensure this field has at least 5 characters."));
+    ASSIGN_OR_RESPOND(auto r, d.rentals.CancelByUser(req.principal->user_id,
+                                                     std::string(req.PathParam("rental_id")), why));
+    return http::Success("Rental cancelled successfully",
+                         Detail(r, d.rentals.options(), d.clock.Now()));
+}
+
+json::value OptStr(const std::optional<std::string>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+}
+
+Response AdminList(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto page, http::ParsePage(req));
+    repo::AdminFilter f;
+    ASSIGN_OR_RESPOND(f.status, Choice(req, "status",
+                                       {"PENDING", "PENDING_POPUP", "ACTIVE", "COMPLETED",
+                                        "CANCELLED", "OVERDUE", "LOST"}));
+    if (f.status == std::optional<std::string>("PENDING")) f.status = "PENDING_POPUP";
+    ASSIGN_OR_RESPOND(f.payment_status,
+                      Choice(req, "payment_status", {"PENDING", "PAID", "FAILED", "REFUNDED"}));
+    if (auto s = req.QueryParam("station_id"); s && !s->empty()) f.station_id = *s;
+    if (auto u = req.QueryParam("user_id"); u && !u->empty()) {
+        int64_t v = 0;
+        auto [ptr, ec] = std::from_chars(u->data(), u->data() + u->size(), v);
+        if (ec != std::errc() || ptr != u->data() + u->size())
+            return http::Failure(FieldError("user_id", "Enter a whole number."));
+        f.user_id = v;
+    }
+    if (auto s = req.QueryParam("search"); s && !s->empty()) f.search = s->substr(0, 100);
+    ASSIGN_OR_RESPOND(auto rows, d.rentals.AdminList(f, page));
+    json::array out;
+    for (const auto& a : rows) {
+        const auto& r = a.r;
+        out.emplace_back(json::object{{"id", r.id},
+                                      {"rental_code", r.rental_code},
+                                      {"username", a.username},
+                                      {"user_phone", OptStr(a.phone_number)},
+                                      {"station_name", r.station_name},
+                                      {"station_serial", a.station_serial},
+                                      {"return_station_name", OptStr(r.return_station_name)},
+                                      {"powerbank_serial", OptStr(r.power_bank_serial)},
+                                      {"package_name", r.package_name},
+                                      {"package_duration", r.package_minutes},
+                                      {"started_at", OptDt(r.started_at)},
+                                      {"due_at", FormatDt(r.due_at)},
+                                      {"ended_at", OptDt(r.ended_at)},
+                                      {"amount_paid", FormatDecimal(r.amount_paid)},
+                                      {"overdue_amount", FormatDecimal(r.overdue_amount)},
+                                      {"payment_status", r.payment_status},
+                                      {"status", StatusOut(r.status)},
+                                      {"is_returned_on_time", r.is_returned_on_time},
+                                      {"created_at", FormatDt(r.created_at)}});
+    }
+    return http::Success("Rentals retrieved successfully",
+                         json::object{{"results", std::move(out)}, {"pagination", page.Json()}});
+}
+
+Response AdminGet(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto a, d.rentals.AdminGet(std::string(req.PathParam("rental_id"))));
+    const auto& r = a.r;
+    json::value ret = nullptr;
+    if (r.return_station_id)
+        ret = json::object{{"station_name", OptStr(r.return_station_name)},
+                           {"serial_number", OptStr(a.return_station_serial)},
+                           {"address", OptStr(a.return_station_address)}};
+    json::value bank = nullptr;
+    if (r.power_bank_serial)
+        bank =
+            json::object{{"serial_number", *r.power_bank_serial}, {"model", OptStr(a.bank_model)}};
+    return http::Success(
+        "Rental retrieved successfully",
+        json::object{{"id", r.id},
+                     {"rental_code", r.rental_code},
+                     {"status", StatusOut(r.status)},
+                     {"payment_status", r.payment_status},
+                     {"started_at", OptDt(r.started_at)},
+                     {"due_at", FormatDt(r.due_at)},
+                     {"ended_at", OptDt(r.ended_at)},
+                     {"amount_paid", FormatDecimal(r.amount_paid)},
+                     {"overdue_amount", FormatDecimal(r.overdue_amount)},
+                     {"extensions_count", 0},
+                     {"issues_count", 0},
+                     {"is_returned_on_time", r.is_returned_on_time},
+                     {"timely_return_bonus_awarded", r.timely_return_bonus_awarded},
+                     {"slot_number", r.slot_number ? json::value(*r.slot_number) : nullptr},
+                     {"rental_metadata", json::object{{"end_reason", OptStr(r.end_reason)}}},
+                     {"created_at", FormatDt(r.created_at)},
+                     {"updated_at", FormatDt(r.updated_at)},
+                     {"user", json::object{{"id", r.user_id},
+                                           {"username", a.username},
+                                           {"email", OptStr(a.email)},
+                                           {"phone_number", OptStr(a.phone_number)}}},
+                     {"station", json::object{{"station_name", r.station_name},
+                                              {"serial_number", a.station_serial},
+                                              {"address", a.station_address}}},
+                     {"return_station", ret},
+                     {"package", json::object{{"name", r.package_name},
+                                              {"duration_minutes", r.package_minutes},
+                                              {"price", FormatDecimal(r.package_price)}}},
+                     {"powerbank", bank}});
+}
+
+Response Stats(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto s, d.rentals.UserStats(req.principal->user_id));
+    auto opt_str = [](const std::optional<std::string>& v) {
+        return v ? json::value(*v) : json::value(nullptr);
+    };
+    double avg = s.completed ? std::round(static_cast<double>(s.minutes_used) * 10.0 /
+                                          static_cast<double>(s.completed)) /
+                                   10.0
+                             : 0.0;
+    double rate = s.completed ? std::round(static_cast<double>(s.timely) * 1000.0 /
+                                           static_cast<double>(s.completed)) /
+                                    10.0
+                              : 0.0;
+    return http::Success("Statistics retrieved successfully",
+                         json::object{{"total_rentals", s.total},
+                                      {"completed_rentals", s.completed},
+                                      {"active_rentals", s.active},
+                                      {"cancelled_rentals", s.cancelled},
+                                      {"timely_returns", s.timely},
+                                      {"late_returns", s.late},
+                                      {"total_time_used", s.minutes_used},
+                                      {"total_spent", FormatDecimal(s.spent)},
+                                      {"average_rental_duration", avg},
+                                      {"timely_return_rate", rate},
+                                      {"favorite_station", opt_str(s.favorite_station)},
+                                      {"favorite_package", opt_str(s.favorite_package)},
+                                      {"last_rental_date", OptDt(s.last_at)},
+                                      {"first_rental_date", OptDt(s.first_at)}});
+}
+
 }  // namespace
 
 void RegisterRentalRoutes(http::Router& router, RentalRouteDeps deps) {
@@ -172,6 +330,15 @@ void RegisterRentalRoutes(http::Router& router, RentalRouteDeps deps) {
                [d](Request& r) { return Active(*d, r); });
     router.Add("GET", "/api/rentals/history", Auth::kUser,
                [d](Request& r) { return History(*d, r); });
+    router.Add("GET", "/api/rentals/stats", Auth::kUser, [d](Request& r) { return Stats(*d, r); });
+    router.Add("GET", "/api/admin/rentals", Auth::kStaff,
+               [d](Request& r) { return AdminList(*d, r); });
+    router.Add("GET", "/api/admin/rentals/{rental_id}", Auth::kStaff,
+               [d](Request& r) { return AdminGet(*d, r); });
+    router.Add("POST", "/api/rentals/{rental_id}/cancel", Auth::kUser,
+               money::Idempotent(d->db, d->clock, [d](Request& r) { return Cancel(*d, r); }));
+    router.Add("POST", "/api/rentals/{rental_id}/pay-due", Auth::kUser,
+               money::Idempotent(d->db, d->clock, [d](Request& r) { return PayDue(*d, r); }));
 }
 
 }  // namespace ps::rentals

@@ -1,4 +1,5 @@
-// Rentals API (chargeghar-responses.md §4): packages, start (Idempotent), active, history.
+// Rentals API (chargeghar-responses.md §4): packages, start, cancel and pay-due (Idempotent),
+// active, history, stats; and the staff's admin/rentals list and detail.
 #pragma once
 
 #include "core/clock.hpp"

@@ -1,5 +1,7 @@
 #include "domains/rentals/rental_service.hpp"
 
+#include <map>
+
 #include "core/log.hpp"
 #include "domains/stations/inventory_repository.hpp"
 
@@ -179,6 +181,166 @@ Result<bool> RentalService::HasDues(int64_t user_id) {
 
 Result<int64_t> RentalService::MarkOverdue() {
     return db_.Transact([&](db::Connection& c) { return repo::MarkOverdue(c, clock_.Now()); });
+}
+
+Result<RentalService::DuePayment> RentalService::PayDue(int64_t user_id,
+                                                        const std::string& rental_id) {
+    return db_.Transact([&](db::Connection& tx) -> Result<DuePayment> {
+        ASSIGN_OR_RETURN(auto r, repo::FindRental(tx, rental_id));
+        if (!r || r->user_id != user_id) return NotFound("rental_not_found", "Rental not found");
+        if (r->payment_status != "PENDING" || r->overdue_amount.paisa <= 0)
+            return FailedPrecondition("dues_already_paid", "Rental dues are already paid");
+        money::ChargeSpec cs;
+        cs.user_id = user_id;
+        cs.total = r->overdue_amount;
+        cs.key = "rental:" + r->id + ":due";
+        cs.description = "Dues of rental " + r->rental_code;
+        cs.revenue = money::AccountKind::kLateFees;
+        cs.transaction_type = "RENTAL_DUE";
+        cs.metadata = {{"rental_id", r->id}, {"rental_code", r->rental_code}};
+        auto charged = ledger_.Charge(tx, cs);
+        if (!charged.ok()) {
+            if (!IsSlug(charged.error(), "insufficient_balance")) return std::move(charged).error();
+            std::string need = FormatDecimal(r->overdue_amount);
+            if (auto it = charged.error().context.find("shortfall");
+                it != charged.error().context.end() && it->value().is_string())
+                need = std::string(it->value().as_string());
+            return FailedPrecondition(
+                "insufficient_funds",
+                "Insufficient balance to pay dues. Need NPR " + need + " more.",
+                charged.error().context);
+        }
+        RETURN_IF_ERROR(
+            tx.Exec("UPDATE rentals SET payment_status = 'PAID', amount_paid = "
+                    "amount_paid + ?, updated_at = ? WHERE id = ? AND "
+                    "payment_status = 'PENDING'",
+                    {r->overdue_amount.paisa, clock_.Now(), r->id}));
+        DuePayment out;
+        out.transaction_id = charged->transfer.transaction_id.value_or("");
+        out.rental_id = r->id;
+        out.amount = r->overdue_amount;
+        out.split = charged->split;
+        out.payment_status = "PAID";
+        Log()->info("rental dues paid rental_id={} amount={}", r->id,
+                    FormatDecimal(r->overdue_amount));
+        return out;
+    });
+}
+
+Result<Rental> RentalService::CancelByUser(int64_t user_id, const std::string& rental_id,
+                                           const std::string& reason) {
+    return db_.Transact([&](db::Connection& tx) -> Result<Rental> {
+        Micros now = clock_.Now();
+        ASSIGN_OR_RETURN(auto r, repo::FindRental(tx, rental_id));
+        if (!r || r->user_id != user_id) return NotFound("rental_not_found", "Rental not found");
+        if (r->status != "ACTIVE")
+            return FailedPrecondition("invalid_rental_status",
+                                      "Only active rentals can be cancelled");
+        if (now - r->started_at.value_or(r->created_at) > kCancelWindow)
+            return FailedPrecondition("cancellation_time_expired",
+                                      "Rental can only be cancelled within 5 minutes of start");
+        std::optional<db::Row> slot;
+        if (r->power_bank_id) {
+            ASSIGN_OR_RETURN(slot, tx.QueryOne("SELECT station_id FROM station_slots WHERE "
+                                               "power_bank_id = ? AND status = 'OCCUPIED'",
+                                               {*r->power_bank_id}));
+        }
+        if (!slot)
+            return FailedPrecondition("powerbank_not_returned",
+                                      "Power bank must be returned to a station before "
+                                      "cancelling");
+        std::string end_reason = "user_cancelled";
+        if (!reason.empty()) end_reason += ": " + reason;
+        ASSIGN_OR_RETURN(int64_t n,
+                         tx.Exec("UPDATE rentals SET status = 'CANCELLED', ended_at = ?, "
+                                 "end_reason = ?, return_station_id = ?, updated_at = ? "
+                                 "WHERE id = ? AND status = 'ACTIVE'",
+                                 {now, end_reason, slot->Str(0), now, r->id}));
+        if (n == 0)
+            return FailedPrecondition("invalid_rental_status",
+                                      "Only active rentals can be cancelled");
+        RETURN_IF_ERROR(
+            tx.Exec("UPDATE power_banks SET status = 'AVAILABLE', updated_at = ? "
+                    "WHERE id = ? AND status = 'RENTED'",
+                    {now, *r->power_bank_id}));
+        // the start charge, and the charge of a resumed rental (its start charge was refunded)
+        bool refunded = false;
+        for (const char* which : {"start", "resume"}) {
+            std::string key = "rental:" + r->id + ":" + which;
+            ASSIGN_OR_RETURN(auto charge, money::Ledger::FindByKey(tx, key));
+            if (!charge) continue;
+            money::RefundSpec rs;
+            rs.original_key = key;
+            rs.key =
+                std::string(which) == "start" ? "rental:" + r->id + ":refund" : key + ":refund";
+            rs.description = "Refund of rental " + r->rental_code + " (cancelled)";
+            auto refund = ledger_.Refund(tx, rs);
+            if (!refund.ok() && !IsSlug(refund.error(), "already_refunded"))
+                return std::move(refund).error();
+            refunded = true;
+        }
+        if (refunded)
+            RETURN_IF_ERROR(
+                tx.Exec("UPDATE rentals SET payment_status = 'REFUNDED' WHERE id = ?", {r->id}));
+        Log()->info("rental cancelled by user rental_id={}", r->id);
+        ASSIGN_OR_RETURN(auto full, repo::FindRental(tx, r->id));
+        if (!full) return Internal("rental vanished");
+        return *full;
+    });
+}
+
+Result<std::vector<repo::AdminRental>> RentalService::AdminList(const repo::AdminFilter& f,
+                                                                http::Page& page) {
+    return db_.Read([&](db::Connection& c) -> Result<std::vector<repo::AdminRental>> {
+        ASSIGN_OR_RETURN(int64_t total, repo::CountAdmin(c, f));
+        page.SetTotal(total);
+        return repo::ListAdmin(c, f, page.page_size, page.Offset());
+    });
+}
+
+Result<repo::AdminRental> RentalService::AdminGet(const std::string& id) {
+    return db_.Read([&](db::Connection& c) -> Result<repo::AdminRental> {
+        ASSIGN_OR_RETURN(auto a, repo::FindAdmin(c, id));
+        if (!a) return NotFound("rental_not_found", "Rental not found");
+        return *a;
+    });
+}
+
+Result<RentalService::Stats> RentalService::UserStats(int64_t user_id) {
+    return db_.Read([&](db::Connection& c) -> Result<Stats> {
+        ASSIGN_OR_RETURN(auto rows, repo::ListHistory(c, user_id, {}, 1000000, 0));
+        Stats s;
+        std::map<std::string, int64_t> stations, packages;
+        for (const auto& r : rows) {
+            ++s.total;
+            if (r.status == "COMPLETED") {
+                ++s.completed;
+                ++(r.is_returned_on_time ? s.timely : s.late);
+                if (r.started_at && r.ended_at && *r.ended_at > *r.started_at)
+                    s.minutes_used += (*r.ended_at - *r.started_at) / kMinute;
+            } else if (r.status == "CANCELLED") {
+                ++s.cancelled;
+            } else if (r.status == "ACTIVE" || r.status == "OVERDUE" ||
+                       r.status == "PENDING_POPUP") {
+                ++s.active;
+            }
+            if (r.payment_status != "REFUNDED") s.spent = s.spent + r.amount_paid;
+            ++stations[r.station_name];
+            ++packages[r.package_name];
+            if (!s.first_at || r.created_at < *s.first_at) s.first_at = r.created_at;
+            if (!s.last_at || r.created_at > *s.last_at) s.last_at = r.created_at;
+        }
+        auto top = [](const std::map<std::string, int64_t>& m) -> std::optional<std::string> {
+            std::optional<std::string> best;
+            int64_t n = 0;
+            for (const auto& [k, v] : m)
+                if (v > n) best = k, n = v;
+            return best;
+        };
+        s.favorite_station = top(stations);
+        s.favorite_package = top(packages);
+        return s;
+    });
 }
 
 void RentalService::OnEject(const cabinet::EjectResult& e) {
