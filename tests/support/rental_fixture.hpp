@@ -1,0 +1,140 @@
+// The rentals test fixture shared by rentals_test.cpp and rentals_ops_test.cpp: a real server
+// with in-process simulated cabinets, signed-up users with wallets, and helpers to start, wait
+// for and return rentals.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "app/services.hpp"
+#include "cabinet/simulator/seed.hpp"
+#include "cabinet/simulator/simulate.hpp"
+#include "support/test_server.hpp"
+
+namespace ps::rentals {
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+constexpr const char* kHourPkg = "8a2d5c1e-7b3f-4e6a-9c10-2f4e6a8b0c01";
+
+template <typename F>
+bool WaitFor(F f, std::chrono::milliseconds limit = 10s) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (f()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return f();
+}
+
+class RentalFixture : public ::testing::Test {
+protected:
+    explicit RentalFixture(bool fake_clock, int popup_timeout_s = 1)
+        : srv{test::ServerOptions{fake_clock, [popup_timeout_s](app::Config& c) {
+                                      c.cabinet_command_spacing_ms = 100;
+                                      c.cabinet_popup_timeout_s = popup_timeout_s;
+                                      c.access_ttl_s =
+                                          7 * 86400;  // the clock tests move time by hours
+                                  }}} {}
+    test::TestServer srv;
+    cabinet::CabinetModule& m = *srv.app().services->cabinet;
+    SecureRandom rnd;
+    cabinet::sim::Scheduler scheduler;
+    std::vector<std::unique_ptr<cabinet::sim::SimCabinet>> cabinets;
+
+    // A booted cabinet with serial `sn`; banks: (slot, serial).
+    cabinet::sim::SimCabinet& Cabinet(int n, const std::string& sn,
+                                      std::vector<std::pair<int, uint32_t>> banks,
+                                      cabinet::sim::SimFaults faults = {},
+                                      std::chrono::milliseconds late_delay = 20s) {
+        cabinet::sim::StationSpec s{cabinet::sim::SimImei(900 + n), sn, "Station " + sn};
+        s.banks = banks;
+        s.status = "ONLINE";
+        EXPECT_TRUE(cabinet::sim::SeedStation(srv.db(), *srv.app().clock, rnd, s).ok());
+        cabinet::sim::SimCabinetOptions o;
+        o.imei = s.imei;
+        o.periodic = false;
+        o.faults = faults;
+        o.reply_delay_min = o.reply_delay_max = 0ms;
+        o.late_delay = late_delay;
+        auto c = std::make_unique<cabinet::sim::SimCabinet>(
+            o, scheduler, rnd, cabinet::sim::MemoryFactory(*m.memory_broker()));
+        for (auto [slot, serial] : banks) c->PutBank(slot, serial, 90);
+        EXPECT_TRUE(c->Boot().ok());
+        cabinets.push_back(std::move(c));
+        return *cabinets.back();
+    }
+
+    int64_t Int(const std::string& sql, const db::Params& p = {}) {
+        auto r = srv.db().Read([&](db::Connection& c) { return c.QueryOne(sql, p); });
+        return r.ok() && *r ? (*r)->Int(0) : -1;
+    }
+    std::string Str(const std::string& sql, const db::Params& p = {}) {
+        auto r = srv.db().Read([&](db::Connection& c) { return c.QueryOne(sql, p); });
+        return r.ok() && *r ? (*r)->Str(0) : "";
+    }
+
+    // A signed-up user with a complete profile, approved KYC and `wallet` in the wallet.
+    struct User {
+        int64_t id;
+        std::string token;
+    };
+    User Eligible(const std::string& name, Money wallet) {
+        auto [access, refresh] = srv.SignUp(name + "@example.com", name);
+        int64_t id = Int("SELECT id FROM users WHERE username = ?", {name});
+        Micros now = srv.app().clock->Now();
+        auto st = srv.db().Transact([&](db::Connection& tx) -> Status {
+            RETURN_IF_ERROR(tx.Exec("DELETE FROM user_profiles WHERE user_id = ?", {id}));
+            RETURN_IF_ERROR(tx.Exec(
+                "INSERT INTO user_profiles (id, user_id, full_name, date_of_birth, address, "
+                "created_at, updated_at) VALUES (?, ?, 'Test User', '1990-01-01', 'Kathmandu', ?, "
+                "?)",
+                {rnd.Uuid(), id, now, now}));
+            RETURN_IF_ERROR(tx.Exec(
+                "INSERT INTO kyc_submissions (id, user_id, document_type, document_number, "
+                "document_front_url, status, created_at, updated_at) VALUES (?, ?, 'CITIZENSHIP', "
+                "'123', 'http://x/f.jpg', 'APPROVED', ?, ?)",
+                {rnd.Uuid(), id, now, now}));
+            // spend any sign-up points so charges come from the wallet only
+            ASSIGN_OR_RETURN(auto b, money::Ledger::ReadBalances(tx, id));
+            if (b.points > 0)
+                RETURN_IF_ERROR(srv.app().services->ledger->SpendPoints(
+                    tx, id, b.points, "ADMIN_ADJUSTMENT", "test:zero:" + name, "zero"));
+            if (wallet.paisa > 0)
+                RETURN_IF_ERROR(srv.app().services->ledger->Credit(
+                    tx, id, wallet, money::Counterparty::TopUp("demo", "t-" + name),
+                    "test:topup:" + name));
+            return Ok{};
+        });
+        EXPECT_TRUE(st.ok()) << st.error().message;
+        return {id, access};
+    }
+
+    test::HttpReply Start(const User& u, const std::string& sn, const std::string& key = "") {
+        std::vector<std::string> h;
+        if (!key.empty()) h.push_back("Idempotency-Key: " + key);
+        json::object body{{"station_sn", sn}, {"package_id", kHourPkg}};
+        return srv.client().Send("POST", "/api/rentals/start", json::serialize(body),
+                                 "application/json", u.token, h);
+    }
+    std::string StatusOf(const std::string& rental_id) {
+        return Str("SELECT status FROM rentals WHERE id = ?", {rental_id});
+    }
+    Money Wallet(int64_t uid) {
+        auto b =
+            srv.db().Read([&](db::Connection& c) { return money::Ledger::ReadBalances(c, uid); });
+        return b.ok() ? b->wallet : Money{-1};
+    }
+    int64_t Points(int64_t uid) {
+        auto b =
+            srv.db().Read([&](db::Connection& c) { return money::Ledger::ReadBalances(c, uid); });
+        return b.ok() ? b->points : -1;
+    }
+    int64_t Transfers(const std::string& key) {
+        return Int("SELECT COUNT(*) FROM ledger_transfers WHERE idempotency_key = ?", {key});
+    }
+};
+
+}  // namespace ps::rentals
