@@ -1,5 +1,6 @@
 #include "db/database.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace ps::db {
@@ -46,6 +47,15 @@ Result<std::optional<Row>> Connection::QueryOne(std::string_view sql, const Para
     ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
     if (rows.empty()) return std::optional<Row>{};
     return std::optional<Row>{std::move(rows.front())};
+}
+
+std::string ContainsPattern(std::string_view s) {
+    std::string out = "%";
+    for (char ch : s) {
+        if (ch == '%' || ch == '_' || ch == '!') out += '!';
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    return out + "%";
 }
 
 bool IsRetryable(const Error& e) {

@@ -137,6 +137,10 @@ protected:
     virtual Status RunTransaction(const std::function<Status(Connection&)>& fn) = 0;
 };
 
+// A LIKE pattern matching `s` anywhere, lower-cased, with '!' escaping % _ and ! — use it as
+// `LOWER(col) LIKE ? ESCAPE '!'`.
+std::string ContainsPattern(std::string_view s);
+
 // url: "" or "sqlite:PATH" or a file path -> SQLite; "postgres://..." / "postgresql://..." ->
 // PostgreSQL. pool_size connections are opened lazily.
 Result<std::unique_ptr<Database>> Open(const std::string& url, int pool_size);

@@ -15,34 +15,12 @@ constexpr const char* kUserSelect =
 
 UserRow ToUserRow(const db::Row& r) {
     UserRow row;
-    identity::User& u = row.user;
-    u.id = r.Int(0);
-    u.username = r.Str(1);
-    u.email = r.OptStr(2);
-    u.phone_number = r.OptStr(3);
-    u.profile_picture = r.OptStr(4);
-    u.status = r.Str(5);
-    u.social_provider = r.Str(6);
-    u.referral_code = r.Str(7);
-    u.is_staff = r.Bool(8);
-    u.is_superuser = r.Bool(9);
-    u.date_joined = r.Int(10);
-    u.last_login = r.OptInt(11);
+    row.user = identity::users::UserFromRow(r);
     if (!r.IsNull(12))
         row.profile = identity::Profile{r.Str(12),    r.OptStr(13), r.OptStr(14), r.OptStr(15),
                                         r.OptStr(16), r.Int(17),    r.Int(18)};
     if (!r.IsNull(19)) row.kyc_status = r.Str(19);
     return row;
-}
-
-// A LIKE pattern matching `s` anywhere, case-insensitively, with '!' as the escape character.
-std::string ContainsPattern(const std::string& s) {
-    std::string out = "%";
-    for (char ch : s) {
-        if (ch == '%' || ch == '_' || ch == '!') out += '!';
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    return out + "%";
 }
 
 std::string UserWhere(const UserFilter& f, db::Params& params) {
@@ -55,7 +33,7 @@ std::string UserWhere(const UserFilter& f, db::Params& params) {
         where +=
             "AND (LOWER(u.username) LIKE ? ESCAPE '!' OR LOWER(u.email) LIKE ? ESCAPE '!' "
             "OR u.phone_number LIKE ? ESCAPE '!') ";
-        std::string pattern = ContainsPattern(*f.search);
+        std::string pattern = db::ContainsPattern(*f.search);
         for (int i = 0; i < 3; ++i) params.emplace_back(pattern);
     }
     return where;

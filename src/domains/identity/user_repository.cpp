@@ -8,29 +8,12 @@ constexpr const char* kUserCols =
     "id, username, email, phone_number, profile_picture, status, social_provider, "
     "referral_code, is_staff, is_superuser, date_joined, last_login";
 
-User ToUser(const db::Row& r) {
-    User u;
-    u.id = r.Int(0);
-    u.username = r.Str(1);
-    u.email = r.OptStr(2);
-    u.phone_number = r.OptStr(3);
-    u.profile_picture = r.OptStr(4);
-    u.status = r.Str(5);
-    u.social_provider = r.Str(6);
-    u.referral_code = r.Str(7);
-    u.is_staff = r.Bool(8);
-    u.is_superuser = r.Bool(9);
-    u.date_joined = r.Int(10);
-    u.last_login = r.OptInt(11);
-    return u;
-}
-
 Result<std::optional<User>> FindWhere(db::Connection& c, const std::string& where,
                                       const db::Params& params) {
     ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string("SELECT ") + kUserCols +
                                               " FROM users WHERE " + where, params));
     if (!row) return std::optional<User>{};
-    return std::optional<User>{ToUser(*row)};
+    return std::optional<User>{UserFromRow(*row)};
 }
 
 constexpr const char* kKycCols =
@@ -38,6 +21,23 @@ constexpr const char* kKycCols =
     "status, rejection_reason, verified_at, verified_by, created_at, updated_at";
 
 }  // namespace
+
+User UserFromRow(const db::Row& r, size_t f) {
+    User u;
+    u.id = r.Int(f);
+    u.username = r.Str(f + 1);
+    u.email = r.OptStr(f + 2);
+    u.phone_number = r.OptStr(f + 3);
+    u.profile_picture = r.OptStr(f + 4);
+    u.status = r.Str(f + 5);
+    u.social_provider = r.Str(f + 6);
+    u.referral_code = r.Str(f + 7);
+    u.is_staff = r.Bool(f + 8);
+    u.is_superuser = r.Bool(f + 9);
+    u.date_joined = r.Int(f + 10);
+    u.last_login = r.OptInt(f + 11);
+    return u;
+}
 
 Result<std::optional<User>> Find(db::Connection& c, int64_t id) {
     return FindWhere(c, "id = ?", {id});

@@ -10,6 +10,9 @@
 
 namespace ps::identity::users {
 
+// Reads the 12 user columns (id, username, email, phone_number, profile_picture, status,
+// social_provider, referral_code, is_staff, is_superuser, date_joined, last_login) from `first`.
+User UserFromRow(const db::Row& r, size_t first = 0);
 Result<std::optional<User>> Find(db::Connection& c, int64_t id);
 Result<std::optional<User>> FindByIdentifier(db::Connection& c, const Identifier& id);
 Result<std::optional<User>> FindByEmail(db::Connection& c, const std::string& email);

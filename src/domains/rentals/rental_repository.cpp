@@ -111,16 +111,6 @@ AdminRental AdminFrom(const db::Row& row) {
     return a;
 }
 
-// A LIKE pattern matching `s` anywhere, case-insensitively, with '!' as the escape character.
-std::string ContainsPattern(const std::string& s) {
-    std::string out = "%";
-    for (char ch : s) {
-        if (ch == '%' || ch == '_' || ch == '!') out += '!';
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    return out + "%";
-}
-
 std::string AdminWhere(const AdminFilter& f, db::Params& p) {
     std::string w = "WHERE 1 = 1 ";
     if (f.status) {
@@ -143,7 +133,7 @@ std::string AdminWhere(const AdminFilter& f, db::Params& p) {
         w += "AND (LOWER(r.rental_code) LIKE ? ESCAPE '!' OR LOWER(u.username) LIKE ? ESCAPE '!' "
              "OR LOWER(u.email) LIKE ? ESCAPE '!' OR u.phone_number LIKE ? ESCAPE '!' "
              "OR r.power_bank_serial LIKE ? ESCAPE '!') ";
-        std::string pat = ContainsPattern(*f.search);
+        std::string pat = db::ContainsPattern(*f.search);
         for (int i = 0; i < 5; ++i) p.emplace_back(pat);
     }
     return w;

@@ -56,7 +56,7 @@ std::string BankWhere(const BankFilter& f, db::Params& params) {
     }
     if (f.search) {
         w += "AND (LOWER(b.serial_number) LIKE ? ESCAPE '!' OR LOWER(b.model) LIKE ? ESCAPE '!') ";
-        std::string p = ContainsPattern(*f.search);
+        std::string p = db::ContainsPattern(*f.search);
         params.emplace_back(p);
         params.emplace_back(p);
     }

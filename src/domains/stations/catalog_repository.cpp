@@ -25,7 +25,7 @@ std::string AmenityWhere(const AmenityFilter& f, db::Params& params) {
     }
     if (f.search) {
         w += "AND (LOWER(a.name) LIKE ? ESCAPE '!' OR LOWER(a.description) LIKE ? ESCAPE '!') ";
-        std::string p = ContainsPattern(*f.search);
+        std::string p = db::ContainsPattern(*f.search);
         params.emplace_back(p);
         params.emplace_back(p);
     }

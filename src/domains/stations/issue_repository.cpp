@@ -97,7 +97,7 @@ std::string IssueWhere(const IssueFilter& f, db::Params& params) {
         params.emplace_back(*f.to);
     }
     if (f.search) {
-        std::string p = ContainsPattern(*f.search);
+        std::string p = db::ContainsPattern(*f.search);
         w += "AND (LOWER(i.description) LIKE ? ESCAPE '!' OR LOWER(st.station_name) LIKE ? "
              "ESCAPE '!' OR LOWER(COALESCE(r.username, '')) LIKE ? ESCAPE '!') ";
         for (int k = 0; k < 3; ++k) params.emplace_back(p);

@@ -37,7 +37,5 @@ Status QueryIn(db::Connection& c, std::string_view head, std::string_view tail,
                const db::Params& before, const std::vector<std::string>& ids,
                const std::function<void(const db::Row&)>& each);
 
-// A LIKE pattern matching `s` anywhere, lowercased, with '!' as the escape character.
-std::string ContainsPattern(std::string_view s);
 
 }  // namespace ps::stations::repo

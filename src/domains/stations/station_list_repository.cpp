@@ -57,7 +57,7 @@ std::string Where(const StationFilter& f, db::Params& params) {
         params.emplace_back(*f.is_maintenance);
     }
     if (f.search) {
-        std::string p = ContainsPattern(*f.search);
+        std::string p = db::ContainsPattern(*f.search);
         w +=
             "AND (LOWER(st.station_name) LIKE ? ESCAPE '!' OR LOWER(st.address) LIKE ? ESCAPE '!' ";
         params.emplace_back(p);

@@ -80,15 +80,6 @@ Status QueryIn(db::Connection& c, std::string_view head, std::string_view tail,
     return Ok{};
 }
 
-std::string ContainsPattern(std::string_view s) {
-    std::string out = "%";
-    for (char ch : s) {
-        if (ch == '%' || ch == '_' || ch == '!') out += '!';
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    return out + "%";
-}
-
 namespace {
 
 Result<std::optional<Station>> FindBy(db::Connection& c, const char* column,
