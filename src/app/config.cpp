@@ -90,6 +90,17 @@ std::map<std::string, Binding> Bindings(Config& c) {
     i64("media_max_bytes", c.media_max_bytes);
     i32("min_rentable_battery", c.min_rentable_battery);
     i32("nearby_cache_ms", c.nearby_cache_ms);
+    boolean("rental_require_profile", c.rental_require_profile);
+    boolean("rental_require_kyc", c.rental_require_kyc);
+    i64("rental_cancel_window_s", c.rental_cancel_window_s);
+    i64("rental_postpaid_minimum_paisa", c.rental_postpaid_minimum_paisa);
+    i32("rental_max_extensions", c.rental_max_extensions);
+    i64("rental_reminder_before_s", c.rental_reminder_before_s);
+    i64("rental_lost_after_s", c.rental_lost_after_s);
+    i64("rental_lost_penalty_paisa", c.rental_lost_penalty_paisa);
+    i64("rental_flag_after_s", c.rental_flag_after_s);
+    i32("rental_completion_points", c.rental_completion_points);
+    i32("rental_timely_points", c.rental_timely_points);
     str("mqtt_broker", c.mqtt_broker);
     str("mqtt_username", c.mqtt_username);
     str("mqtt_password", c.mqtt_password, true);
@@ -219,6 +230,18 @@ Status Validate(const Config& c) {
         return bad("display_offset_minutes out of range");
     if (c.otp_max_attempts < 1) return bad("otp_max_attempts must be positive");
     if (c.nearby_cache_ms < 0 || c.nearby_cache_ms > 60000) return bad("nearby_cache_ms must be 0..60000");
+    if (c.rental_cancel_window_s < 0 || c.rental_cancel_window_s > 86400)
+        return bad("rental_cancel_window_s must be 0..86400");
+    if (c.rental_postpaid_minimum_paisa < 0 || c.rental_lost_penalty_paisa < 0)
+        return bad("rental amounts must not be negative");
+    if (c.rental_max_extensions < 0 || c.rental_max_extensions > 100)
+        return bad("rental_max_extensions must be 0..100");
+    if (c.rental_reminder_before_s < 0 || c.rental_lost_after_s < 3600 ||
+        c.rental_flag_after_s < 3600)
+        return bad("rental_lost_after_s and rental_flag_after_s must be at least 3600, "
+                   "rental_reminder_before_s not negative");
+    if (c.rental_completion_points < 0 || c.rental_timely_points < 0)
+        return bad("rental points must not be negative");
     if (Status st = ValidateCabinet(c); !st.ok()) return st;
     return Ok{};
 }

@@ -55,6 +55,19 @@ struct Config {
     int min_rentable_battery = 20;  // % a bank needs to be rented (stations)
     int nearby_cache_ms = 1000;     // per-node cache of nearby answers; 0 = off
 
+    // rentals (SPEC §3.4; late fees are configured by staff: admin/late-fee-configs)
+    bool rental_require_profile = true;
+    bool rental_require_kyc = true;
+    int64_t rental_cancel_window_s = 300;
+    int64_t rental_postpaid_minimum_paisa = 5000;
+    int rental_max_extensions = 3;
+    int64_t rental_reminder_before_s = 900;
+    int64_t rental_lost_after_s = 86400;           // past due
+    int64_t rental_lost_penalty_paisa = 500000;
+    int64_t rental_flag_after_s = 172800;
+    int rental_completion_points = 5;
+    int rental_timely_points = 5;
+
     // cabinet link (shared/reference/cabinet-protocol.md; src/cabinet/)
     std::string mqtt_broker;                 // host:port; empty -> in-process broker
     std::string mqtt_username = "powershare";

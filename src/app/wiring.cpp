@@ -11,7 +11,9 @@
 #include "domains/content/content_routes.hpp"
 #include "domains/identity/auth_routes.hpp"
 #include "domains/stations/station_routes.hpp"
+#include "domains/notifications/notifier.hpp"
 #include "domains/rentals/rental_routes.hpp"
+#include "domains/rentals/rental_admin_routes.hpp"
 #include "domains/money/ledger_audit.hpp"
 #include "domains/money/money_routes.hpp"
 #include "domains/money/gateways/demo.hpp"
@@ -68,7 +70,9 @@ void BuildIdentity(App& a, Services& s) {
         }
         return identity::BalanceSummary{b.wallet, b.total_topup, b.points, b.points_earned, dues};
     };
-    identity::IdentityServices ids{*s.otp, *s.accounts, *s.tokens, *s.profiles, balances, *a.clock};
+    identity::IdentityServices ids{*s.otp,     *s.accounts, *s.tokens,
+                                   *s.profiles, balances,   *a.clock,
+                                   c.rental_require_profile, c.rental_require_kyc};
     identity::RegisterAuthRoutes(*a.router, ids);
     identity::RegisterProfileRoutes(*a.router, ids);
 }
@@ -158,11 +162,24 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
     // rentals: packages, start/active/history, the cabinet's eject and return events, overdue job
     rentals::RentalOptions ro;
     ro.min_battery = a.cfg.min_rentable_battery;
+    ro.require_profile = a.cfg.rental_require_profile;
+    ro.require_kyc = a.cfg.rental_require_kyc;
+    ro.cancel_window = a.cfg.rental_cancel_window_s * kSecond;
+    ro.postpaid_minimum = Money{a.cfg.rental_postpaid_minimum_paisa};
+    ro.max_extensions = a.cfg.rental_max_extensions;
+    ro.reminder_before = a.cfg.rental_reminder_before_s * kSecond;
+    ro.lost_after = a.cfg.rental_lost_after_s * kSecond;
+    ro.lost_penalty = Money{a.cfg.rental_lost_penalty_paisa};
+    ro.flag_after = a.cfg.rental_flag_after_s * kSecond;
+    ro.completion_points = a.cfg.rental_completion_points;
+    ro.timely_points = a.cfg.rental_timely_points;
+    notifications::RegisterNotificationJobs(a.jobs, *a.db, *a.clock);
     s.rentals = std::make_unique<rentals::RentalService>(*a.db, *a.clock, *a.random, *s.ledger,
                                                          *s.cabinet, ro);
     s.rentals->Listen();
     s.rentals->RegisterJobs(a.jobs, a.periodic);
     rentals::RegisterRentalRoutes(*a.router, {*a.db, *a.clock, *s.rentals});
+    rentals::RegisterRentalAdminRoutes(*a.router, {*a.db, *a.clock, *a.random});
     RETURN_IF_ERROR(s.cabinet->Start());
     return app;
 }

@@ -56,6 +56,15 @@ Result<std::string> CommandQueue::EnqueueCommand(db::Connection& tx, std::string
     return Insert(tx, station_id, command, requested_by, reason, "", expected);
 }
 
+Result<std::string> CommandQueue::EnsureCheckAll(db::Connection& tx, std::string_view station_id,
+                                                std::string_view reason) const {
+    ASSIGN_OR_RETURN(auto pending, tx.QueryOne(
+        "SELECT id FROM cabinet_commands WHERE station_id = ? AND command = 'check_all' AND "
+        "status IN ('QUEUED', 'SENT')", {station_id}));
+    if (pending) return pending->Str(0);
+    return EnqueueCommand(tx, station_id, CheckAllCommand{}, std::nullopt, reason);
+}
+
 Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_view station_id,
                                                const EjectTarget& target,
                                                std::string_view rental_id) const {

@@ -37,6 +37,10 @@ public:
                                        const Command& command, std::optional<int64_t> requested_by,
                                        std::string_view reason) const;
 
+    // A check_all for the station: the one already queued or in flight, else a new one.
+    Result<std::string> EnsureCheckAll(db::Connection& tx, std::string_view station_id,
+                                       std::string_view reason) const;
+
     // Queues an eject for a rental, refusing what could eject twice or eject nothing:
     // station_not_found, station_offline (not ONLINE), station_maintenance,
     // powerbank_not_in_station / slot_empty, invalid_target, eject_in_progress (another eject

@@ -101,7 +101,9 @@ Result<bool> Dispatcher::SendNext(const std::string& station_id, Micros now) {
     Status pub = imei.empty() ? Status(NotFound("station_not_found", "no station"))
                               : transport_.PublishCommand(imei, cmd.payload);
     if (pub.ok()) {
-        Log()->info("command sent id={} station={} imei={} payload={}", cmd.id, station_id, imei,
+        // requested_us: from the request to this publish (what the server adds before the cabinet).
+        Log()->info("command sent id={} station={} imei={} requested_us={} payload={}", cmd.id,
+                    station_id, imei, clock_.Now() - cmd.created_at,
                     cmd.command == "setWifi" ? "{setWifi}" : cmd.payload);
         return true;
     }

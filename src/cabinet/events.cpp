@@ -14,6 +14,11 @@ void Events::OnBankReturned(ReturnListener l) {
     returned_.push_back(std::move(l));
 }
 
+void Events::OnStationChecked(CheckedListener l) {
+    std::lock_guard lock(mu_);
+    checked_.push_back(std::move(l));
+}
+
 namespace {
 template <typename L, typename E>
 void Call(const std::vector<L>& listeners, const E& e, const char* what) {
@@ -48,6 +53,15 @@ void Events::Emit(const BankReturned& e) const {
     Logger("cabinet")->info("bank returned station={} slot={} serial={} source={}", e.station_id,
                             e.slot, e.serial, e.source);
     Call(copy, e, "bank_returned");
+}
+
+void Events::Emit(const StationChecked& e) const {
+    std::vector<CheckedListener> copy;
+    {
+        std::lock_guard lock(mu_);
+        copy = checked_;
+    }
+    Call(copy, e, "station_checked");
 }
 
 }  // namespace ps::cabinet

@@ -39,19 +39,31 @@ struct BankReturned {
     std::string source;   // "return_frame" | "inventory" | "bridge"
 };
 
+// A check_all reply was applied: the station's slots and banks now show what the cabinet holds
+// (banks missing from it have left the cabinet).
+struct StationChecked {
+    std::string station_id;
+    std::string command_id;
+    Micros at = 0;
+};
+
 class Events {
 public:
     using EjectListener = std::function<void(const EjectResult&)>;
     using ReturnListener = std::function<void(const BankReturned&)>;
+    using CheckedListener = std::function<void(const StationChecked&)>;
     void OnEjectResult(EjectListener l);
     void OnBankReturned(ReturnListener l);
+    void OnStationChecked(CheckedListener l);
     void Emit(const EjectResult& e) const;
     void Emit(const BankReturned& e) const;
+    void Emit(const StationChecked& e) const;
 
 private:
     mutable std::mutex mu_;
     std::vector<EjectListener> eject_;
     std::vector<ReturnListener> returned_;
+    std::vector<CheckedListener> checked_;
 };
 
 }  // namespace ps::cabinet

@@ -48,7 +48,7 @@ void Link::Attach(Transport& transport, const std::string& shared_group) {
                 Log()->error("link queue full, message dropped topic={}", m.topic);
                 return;
             }
-            queue_.push_back(m);
+            queue_.push_back({std::chrono::steady_clock::now(), m});
         }
         cv_.notify_one();
     });
@@ -80,29 +80,57 @@ void Link::Loop() {
     for (;;) {
         cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
         if (stop_) return;
-        TransportMessage m = std::move(queue_.front());
-        queue_.pop_front();
+        std::vector<Queued> batch;
+        while (!queue_.empty() && batch.size() < options_.batch_limit) {
+            batch.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+        }
         lock.unlock();
-        if (auto st = HandleMqtt(m); !st.ok())
-            Log()->error("link message failed topic={} error={}", m.topic, st.error().message);
+        if (auto st = HandleBatch(batch); !st.ok())
+            Log()->error("link message failed topic={} error={}", batch.front().message.topic,
+                         st.error().message);
         lock.lock();
     }
 }
 
-Status Link::HandleMqtt(const TransportMessage& m) {
-    auto topic = ParseTopic(m.topic);
-    if (!topic || topic->channel == Channel::kGet) {
-        Log()->warn("link ignored topic={}", m.topic);
+Status Link::HandleMqtt(const TransportMessage& m, std::chrono::steady_clock::time_point arrived) {
+    return HandleBatch({Queued{arrived, m}});
+}
+
+Status Link::HandleBatch(const std::vector<Queued>& batch) {
+    Micros now = clock_.Now();
+    std::vector<std::pair<const Queued*, LinkEffects>> done;
+    auto st = db_.Transact([&](db::Connection& tx) -> Status {
+        done.clear();  // a retried transaction starts over
+        for (const auto& q : batch) {
+            auto topic = ParseTopic(q.message.topic);
+            if (!topic || topic->channel == Channel::kGet) continue;
+            LinkEffects fx;
+            RETURN_IF_ERROR(Handle(tx, *topic, q.message.payload, now, fx));
+            done.emplace_back(&q, std::move(fx));
+        }
+        return Ok{};
+    });
+    if (!st.ok() && batch.size() > 1) {  // one bad message must not cost the others theirs
+        for (const auto& q : batch)
+            if (auto one = HandleBatch({q}); !one.ok())
+                Log()->error("link message failed topic={} error={}", q.message.topic,
+                             one.error().message);
         return Ok{};
     }
-    Micros now = clock_.Now();
-    LinkEffects fx;
-    auto st = db_.Transact([&](db::Connection& tx) -> Status {
-        fx = LinkEffects{};  // a retried transaction starts over
-        return Handle(tx, *topic, m.payload, now, fx);
-    });
     if (!st.ok()) return st;
-    Apply(fx);
+    for (const auto& q : batch)
+        if (auto topic = ParseTopic(q.message.topic); !topic || topic->channel == Channel::kGet)
+            Log()->warn("link ignored topic={}", q.message.topic);
+    for (const auto& [q, fx] : done) {
+        Apply(fx);
+        if (fx.ejects.empty()) continue;
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - q->arrived).count();
+        for (const auto& e : fx.ejects)
+            Log()->info("link eject reply handled command={} station={} server_us={}",
+                        e.command_id, e.station_id, us);
+    }
     return Ok{};
 }
 
@@ -148,12 +176,7 @@ Status Link::Handle(db::Connection& tx, const TopicInfo& topic, std::string_view
 }
 
 Status Link::QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx) {
-    ASSIGN_OR_RETURN(auto pending, tx.QueryOne(
-        "SELECT id FROM cabinet_commands WHERE station_id = ? AND command = 'check_all' AND "
-        "status IN ('QUEUED', 'SENT')", {s.id}));
-    if (pending) return Ok{};
-    ASSIGN_OR_RETURN(auto id, commands_.EnqueueCommand(tx, s.id, CheckAllCommand{}, std::nullopt,
-                                                       "corroborate unverified report"));
+    ASSIGN_OR_RETURN(auto id, commands_.EnsureCheckAll(tx, s.id, "corroborate unverified report"));
     Log()->info("link queued check_all to corroborate station={} command={}", s.id, id);
     fx.wake_dispatcher = true;
     return Ok{};
@@ -162,6 +185,7 @@ Status Link::QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffe
 void Link::Apply(const LinkEffects& fx) {
     for (const auto& e : fx.ejects) events_.Emit(e);
     for (const auto& r : fx.returns) events_.Emit(r);
+    for (const auto& c : fx.checks) events_.Emit(c);
     if (!fx.echo_payload.empty() && transport_) {
         auto st = transport_->Publish(HeartTopic(fx.echo_imei), fx.echo_payload, 0);
         if (!st.ok()) Log()->warn("heartbeat echo failed imei={} error={}", fx.echo_imei, st.error().message);

@@ -14,12 +14,14 @@
 // echo) happens after commit too.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cabinet/command_queue.hpp"
 #include "cabinet/command_store.hpp"
@@ -39,12 +41,14 @@ struct LinkOptions {
     Micros echo_ttl = 2 * kMinute;
     DispatchTiming timing;
     size_t queue_limit = 20000;  // MQTT messages waiting for the worker; more are dropped
+    size_t batch_limit = 64;     // waiting messages the worker handles in one transaction
 };
 
 // What handling one message decided to do once its transaction has committed.
 struct LinkEffects {
     std::vector<EjectResult> ejects;
     std::vector<BankReturned> returns;
+    std::vector<StationChecked> checks;
     std::string echo_imei, echo_payload;  // heartbeat echo to publish
     bool wake_dispatcher = false;
 };
@@ -70,8 +74,12 @@ public:
     void Stop();
     size_t QueueDepth() const;
 
-    // One MQTT message, handled on the calling thread (the worker, or a test).
-    Status HandleMqtt(const TransportMessage& m);
+    // One MQTT message, handled on the calling thread (tests; the worker takes what waits in
+    // batches). `arrived`: when the transport handed it over; an eject reply logs the time from
+    // then until its result was committed and announced (server_us: what the server adds to an
+    // eject round trip after the reply).
+    Status HandleMqtt(const TransportMessage& m, std::chrono::steady_clock::time_point arrived =
+                                                     std::chrono::steady_clock::now());
     // The HTTP full-status upload (a 0x10 frame), unverified evidence.
     Result<UploadResult> HandleUpload(const CabinetStation& s, std::string_view body,
                                       const boost::json::object& params);
@@ -85,6 +93,13 @@ private:
                   Micros now, LinkEffects& fx);
     Status HandleFrame(db::Connection& tx, const CabinetStation& s, const Message& m, Micros now,
                        LinkEffects& fx);
+    struct Queued {
+        std::chrono::steady_clock::time_point arrived;
+        TransportMessage message;
+    };
+    // Messages in arrival order, in one transaction (one commit for many frames); effects are
+    // applied after it commits. If it fails, each message is tried alone.
+    Status HandleBatch(const std::vector<Queued>& batch);
     Status QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx);
     void Apply(const LinkEffects& fx);
     void Loop();
@@ -100,7 +115,7 @@ private:
 
     mutable std::mutex mu_;
     std::condition_variable cv_;
-    std::deque<TransportMessage> queue_;
+    std::deque<Queued> queue_;
     bool stop_ = false;
     std::thread worker_;
 };

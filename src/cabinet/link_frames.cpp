@@ -33,6 +33,7 @@ Status Link::HandleFrame(db::Connection& tx, const CabinetStation& s, const Mess
         InventoryOptions o{full, Evidence::kCabinet, options_.eject_grace, options_.claim_window};
         ASSIGN_OR_RETURN(auto out, ApplyInventory(tx, random_, s, ReadingsFromInventory(*inv, now), o, now));
         for (auto& a : out.arrivals) fx.returns.push_back(std::move(a));
+        if (full) fx.checks.push_back({s.id, match->command.id, now});
         return Ok{};
     }
     if (const auto* r = std::get_if<PopupSnReply>(&m)) {

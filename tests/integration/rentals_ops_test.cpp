@@ -14,18 +14,7 @@ protected:
     RentalOpsClockTest() : RentalFixture(true) {}
 
     test::HttpReply PayDue(const User& u, const std::string& id, const std::string& key = "") {
-        std::vector<std::string> h;
-        if (!key.empty()) h.push_back("Idempotency-Key: " + key);
-        return srv.client().Send("POST", "/api/rentals/" + id + "/pay-due", "{}",
-                                 "application/json", u.token, h);
-    }
-    void TopUp(const User& u, Money m, const std::string& key) {
-        auto st = srv.db().Transact([&](db::Connection& tx) -> Status {
-            RETURN_IF_ERROR(srv.app().services->ledger->Credit(
-                tx, u.id, m, money::Counterparty::TopUp("demo", key), "test:topup:" + key));
-            return Ok{};
-        });
-        ASSERT_TRUE(st.ok());
+        return Post(u.token, "/api/rentals/" + id + "/pay-due", {}, key);
     }
     // A completed rental returned 3 h late with the late fee unpaid (wallet empty after start).
     std::string LateUnpaid(const User& u, const std::string& sn, const std::string& back_sn,
@@ -90,10 +79,10 @@ TEST_F(RentalOpsClockTest, PayDueSettlesTheLateFeeOnceAndUnblocks) {
     auto again = PayDue(u, id, "due-3");
     EXPECT_EQ(again.status, 400) << again.body;
     EXPECT_EQ(again.ErrorCode(), "dues_already_paid");
-    EXPECT_EQ(Transfers("rental:" + id + ":due"), 1);
+    EXPECT_EQ(Transfers("rental:" + id + ":late"), 1);
     EXPECT_EQ(Wallet(u.id), Money{1000 + pts * 10});
     EXPECT_EQ(Str("SELECT transaction_type FROM ledger_transfers WHERE idempotency_key = ?",
-                  {"rental:" + id + ":due"}),
+                  {"rental:" + id + ":late"}),
               "RENTAL_DUE");
 }
 

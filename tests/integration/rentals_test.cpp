@@ -31,9 +31,12 @@ TEST_F(RentalTest, PackagesArePublic) {
     auto r = srv.client().Get("/api/rentals/packages");
     ASSERT_EQ(r.status, 200) << r.body;
     const auto& res = r.data().at("results").as_array();
-    ASSERT_EQ(res.size(), 3u);
+    ASSERT_EQ(res.size(), 4u);
     EXPECT_EQ(res[0].at("price").as_string(), "50.00");
     EXPECT_EQ(res[0].at("payment_model").as_string(), "PREPAID");
+    int postpaid = 0;
+    for (const auto& p : res) postpaid += p.at("payment_model").as_string() == "POSTPAID";
+    EXPECT_EQ(postpaid, 1);
 }
 
 TEST_F(RentalTest, PrepaidHappyPathReturnedAtAnotherStation) {
@@ -83,6 +86,43 @@ TEST_F(RentalTest, PrepaidHappyPathReturnedAtAnotherStation) {
     ASSERT_EQ(hist.data().at("rentals").as_array().size(), 1u);
     EXPECT_EQ(hist.data().at("rentals").as_array()[0].at("status").as_string(), "COMPLETED");
     EXPECT_EQ(hist.data().at("pagination").at("total_count").as_int64(), 1);
+}
+
+TEST_F(RentalTest, BadStartsAreRefusedWithNothingChargedAndNoEject) {
+    Cabinet(1, "SN-BAD", {{1, 51535001}});
+    User u = Eligible("badstarts", Money{20000});
+    auto set_station = [&](const std::string& sql) {
+        ASSERT_TRUE(srv.db()
+                        .Transact([&](db::Connection& tx) -> Status {
+                            return tx.Exec(sql + " WHERE serial_number = 'SN-BAD'");
+                        })
+                        .ok());
+    };
+    EXPECT_EQ(Start(u, "SN-NOPE").ErrorCode(), "validation_error");
+    EXPECT_EQ(Start(u, "SN-BAD", "", "no-such-package").ErrorCode(), "validation_error");
+    auto junk = srv.client().Send("POST", "/api/rentals/start", "{\"station_sn\": 5", "application/json",
+                                  u.token);
+    EXPECT_EQ(junk.status, 400) << junk.body;
+    EXPECT_EQ(Post(u.token, "/api/rentals/start", {{"station_sn", "SN-BAD"}}).ErrorCode(),
+              "validation_error");
+    set_station("UPDATE stations SET status = 'OFFLINE'");
+    EXPECT_EQ(Start(u, "SN-BAD").ErrorCode(), "station_offline");
+    set_station("UPDATE stations SET status = 'ONLINE', is_maintenance = 1");
+    EXPECT_EQ(Start(u, "SN-BAD").ErrorCode(), "station_maintenance");
+    set_station("UPDATE stations SET is_maintenance = 0");
+    ASSERT_TRUE(srv.db()
+                    .Transact([&](db::Connection& tx) -> Status {
+                        return tx.Exec("UPDATE rental_packages SET is_active = 0 WHERE id = ?",
+                                       {std::string(kHourPkg)});
+                    })
+                    .ok());
+    EXPECT_EQ(Start(u, "SN-BAD").ErrorCode(), "validation_error");
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM rentals"), 0);
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM cabinet_commands WHERE command IN ('popup_sn', 'popup')"),
+              0);
+    EXPECT_EQ(Wallet(u.id), Money{20000});
+    EXPECT_EQ(Post(u.token, "/api/rentals/not-a-rental/cancel", {}).ErrorCode(), "rental_not_found");
+    EXPECT_EQ(Post(u.token, "/api/rentals/not-a-rental/pay-due", {}).ErrorCode(), "rental_not_found");
 }
 
 TEST_F(RentalTest, InsufficientBalanceQueuesNoEject) {
@@ -138,29 +178,55 @@ TEST_F(RentalTest, TwoUsersRaceForTheLastBank) {
     EXPECT_EQ(Wallet(lost.id), Money{10000});
 }
 
-TEST_F(RentalTest, AnUnansweredEjectCancelsAndRefunds) {
-    Cabinet(1, "SN-RG", {{1, 51570001}}, {0, 100, 0});
+// No reply to the eject: never guessed. The cabinet is asked (check_all) and its inventory
+// decides, both ways.
+TEST_F(RentalTest, ALostEjectReplyWithTheBankOutMakesTheRentalActive) {
+    auto& cab = Cabinet(1, "SN-RG", {{1, 51570001}}, {0, 100, 0});
     User u = Eligible("silent", Money{10000});
     auto r = Start(u, "SN-RG");
     ASSERT_EQ(r.status, 201) << r.body;
     std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "ACTIVE"; }, 15s)) << StatusOf(id);
+    EXPECT_EQ(cab.Slots()[0].sn, 0u);  // the bank did leave
+    EXPECT_GT(Int("SELECT COUNT(*) FROM cabinet_commands WHERE command = 'check_all' AND "
+                  "status = 'REPLIED' AND reason LIKE 'verify eject%'"),
+              0);
+    EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "PAID");
+    EXPECT_EQ(Transfers("rental:" + id + ":refund"), 0);
+    EXPECT_EQ(Wallet(u.id), Money{5000});
+    EXPECT_EQ(Str("SELECT status FROM power_banks WHERE serial_number = '51570001'"), "RENTED");
+}
+
+TEST_F(RentalTest, ALostEjectReplyWithTheBankStillInsideCancelsAndRefunds) {
+    auto& cab = Cabinet(1, "SN-RH", {{1, 51580001}}, {100, 100, 0});
+    User u = Eligible("silent2", Money{10000});
+    auto r = Start(u, "SN-RH");
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
     ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "CANCELLED"; }, 15s)) << StatusOf(id);
+    EXPECT_EQ(cab.Slots()[0].sn, 51580001u);
+    EXPECT_EQ(Str("SELECT end_reason FROM rentals WHERE id = ?", {id}),
+              "eject_failed: the bank is still in the cabinet");
     EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "REFUNDED");
     EXPECT_EQ(Wallet(u.id), Money{10000});
 }
 
-TEST_F(RentalTest, ALateEjectSuccessAfterTheTimeoutResumesTheRental) {
+TEST_F(RentalTest, ALateEjectReplyIsNeverCancelledAndChargedOnce) {
     Cabinet(1, "SN-RL", {{1, 51600001}}, {0, 0, 100}, 2s);
     auto& back = Cabinet(2, "SN-RM", {});
     User u = Eligible("latereply", Money{10000});
     auto r = Start(u, "SN-RL");
     ASSERT_EQ(r.status, 201) << r.body;
     std::string id(r.data().at("id").as_string());
-    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "CANCELLED"; })) << StatusOf(id);
-    EXPECT_EQ(Wallet(u.id), Money{10000});  // refunded
     ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "ACTIVE"; })) << StatusOf(id);
-    EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "PAID");
-    EXPECT_EQ(Transfers("rental:" + id + ":resume"), 1);
+    std::this_thread::sleep_for(2500ms);  // the late reply has come in by now
+    EXPECT_EQ(StatusOf(id), "ACTIVE");
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM cabinet_commands WHERE rental_id = ? AND status = "
+                  "'LATE_REPLY'",
+                  {id}),
+              1);
+    EXPECT_EQ(Transfers("rental:" + id + ":start"), 1);
+    EXPECT_EQ(Transfers("rental:" + id + ":refund"), 0);
     EXPECT_EQ(Wallet(u.id), Money{5000});
     ASSERT_TRUE(back.ReturnBank(51600001, 70).ok());
     ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);

@@ -29,6 +29,36 @@ bool WaitFor(F f, std::chrono::milliseconds limit = 10s) {
     return f();
 }
 
+// Gives user `id` a complete profile, approved KYC, no points and `wallet` in the wallet.
+inline void MakeEligible(db::Database& db, const Clock& clock, Random& rnd, int64_t id,
+                         Money wallet) {
+    money::Ledger ledger(clock, rnd);
+    Micros now = clock.Now();
+    std::string tag = std::to_string(id) + ":" + rnd.Uuid();
+    auto st = db.Transact([&](db::Connection& tx) -> Status {
+        RETURN_IF_ERROR(tx.Exec("DELETE FROM user_profiles WHERE user_id = ?", {id}));
+        RETURN_IF_ERROR(tx.Exec(
+            "INSERT INTO user_profiles (id, user_id, full_name, date_of_birth, address, "
+            "created_at, updated_at) VALUES (?, ?, 'Test User', '1990-01-01', 'Kathmandu', ?, ?)",
+            {rnd.Uuid(), id, now, now}));
+        RETURN_IF_ERROR(tx.Exec(
+            "INSERT INTO kyc_submissions (id, user_id, document_type, document_number, "
+            "document_front_url, status, created_at, updated_at) VALUES (?, ?, 'CITIZENSHIP', "
+            "'123', 'http://x/f.jpg', 'APPROVED', ?, ?)",
+            {rnd.Uuid(), id, now, now}));
+        // spend any sign-up points so charges come from the wallet only
+        ASSIGN_OR_RETURN(auto b, money::Ledger::ReadBalances(tx, id));
+        if (b.points > 0)
+            RETURN_IF_ERROR(
+                ledger.SpendPoints(tx, id, b.points, "ADMIN_ADJUSTMENT", "test:zero:" + tag, "zero"));
+        if (wallet.paisa > 0)
+            RETURN_IF_ERROR(ledger.Credit(tx, id, wallet, money::Counterparty::TopUp("demo", tag),
+                                          "test:topup:" + tag));
+        return Ok{};
+    });
+    EXPECT_TRUE(st.ok()) << st.error().message;
+}
+
 class RentalFixture : public ::testing::Test {
 protected:
     explicit RentalFixture(bool fake_clock, int popup_timeout_s = 1)
@@ -84,40 +114,38 @@ protected:
     User Eligible(const std::string& name, Money wallet) {
         auto [access, refresh] = srv.SignUp(name + "@example.com", name);
         int64_t id = Int("SELECT id FROM users WHERE username = ?", {name});
-        Micros now = srv.app().clock->Now();
-        auto st = srv.db().Transact([&](db::Connection& tx) -> Status {
-            RETURN_IF_ERROR(tx.Exec("DELETE FROM user_profiles WHERE user_id = ?", {id}));
-            RETURN_IF_ERROR(tx.Exec(
-                "INSERT INTO user_profiles (id, user_id, full_name, date_of_birth, address, "
-                "created_at, updated_at) VALUES (?, ?, 'Test User', '1990-01-01', 'Kathmandu', ?, "
-                "?)",
-                {rnd.Uuid(), id, now, now}));
-            RETURN_IF_ERROR(tx.Exec(
-                "INSERT INTO kyc_submissions (id, user_id, document_type, document_number, "
-                "document_front_url, status, created_at, updated_at) VALUES (?, ?, 'CITIZENSHIP', "
-                "'123', 'http://x/f.jpg', 'APPROVED', ?, ?)",
-                {rnd.Uuid(), id, now, now}));
-            // spend any sign-up points so charges come from the wallet only
-            ASSIGN_OR_RETURN(auto b, money::Ledger::ReadBalances(tx, id));
-            if (b.points > 0)
-                RETURN_IF_ERROR(srv.app().services->ledger->SpendPoints(
-                    tx, id, b.points, "ADMIN_ADJUSTMENT", "test:zero:" + name, "zero"));
-            if (wallet.paisa > 0)
-                RETURN_IF_ERROR(srv.app().services->ledger->Credit(
-                    tx, id, wallet, money::Counterparty::TopUp("demo", "t-" + name),
-                    "test:topup:" + name));
-            return Ok{};
-        });
-        EXPECT_TRUE(st.ok()) << st.error().message;
+        MakeEligible(srv.db(), *srv.app().clock, rnd, id, wallet);
         return {id, access};
     }
 
-    test::HttpReply Start(const User& u, const std::string& sn, const std::string& key = "") {
+    test::HttpReply Start(const User& u, const std::string& sn, const std::string& key = "",
+                          const std::string& package_id = kHourPkg) {
+        return Post(u.token, "/api/rentals/start",
+                    json::object{{"station_sn", sn}, {"package_id", package_id}}, key);
+    }
+    // A JSON POST with an optional Idempotency-Key.
+    test::HttpReply Post(const std::string& token, const std::string& path,
+                         const json::object& body, const std::string& key = "") {
         std::vector<std::string> h;
         if (!key.empty()) h.push_back("Idempotency-Key: " + key);
-        json::object body{{"station_sn", sn}, {"package_id", kHourPkg}};
-        return srv.client().Send("POST", "/api/rentals/start", json::serialize(body),
-                                 "application/json", u.token, h);
+        return srv.client().Send("POST", path, json::serialize(body), "application/json", token,
+                                 h);
+    }
+    void TopUp(const User& u, Money m, const std::string& key) {
+        auto st = srv.db().Transact([&](db::Connection& tx) -> Status {
+            RETURN_IF_ERROR(srv.app().services->ledger->Credit(
+                tx, u.id, m, money::Counterparty::TopUp("demo", key), "test:topup:" + key));
+            return Ok{};
+        });
+        ASSERT_TRUE(st.ok());
+    }
+    // Runs the queued jobs (notices) once.
+    void RunJobs() {
+        jobs::WorkerPool pool(srv.db(), *srv.app().clock, rnd, srv.app().jobs, {});
+        EXPECT_TRUE(pool.RunOnce().ok());
+    }
+    int64_t Notices(int64_t uid, const std::string& slug) {
+        return Int("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND slug = ?", {uid, slug});
     }
     std::string StatusOf(const std::string& rental_id) {
         return Str("SELECT status FROM rentals WHERE id = ?", {rental_id});

@@ -31,8 +31,8 @@ struct SimSlot {
 
 struct SimFaults {
     int eject_failure_pct = 0;  // the cabinet answers a failure state and keeps the bank
-    int lost_reply_pct = 0;     // the command is executed, the reply never sent
-    int late_reply_pct = 0;     // the reply comes after late_delay (past the server's timeout)
+    int lost_reply_pct = 0;     // the eject is executed, its reply never sent
+    int late_reply_pct = 0;     // the eject's reply comes after late_delay (past the timeout)
 };
 
 struct SimCabinetOptions {

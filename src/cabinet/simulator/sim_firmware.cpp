@@ -83,8 +83,11 @@ void SimCabinet::Reply(Bytes frame) {
 }
 
 void SimCabinet::Execute(const Command& c) {
-    if (std::holds_alternative<CheckCommand>(c)) return Reply(InventoryFrame(true));
-    if (std::holds_alternative<CheckAllCommand>(c)) return Reply(InventoryFrame(false));
+    // the reply faults are the eject's: inventory answers always arrive
+    if (std::holds_alternative<CheckCommand>(c))
+        return Publish(UpdateTopic(options_.imei), InventoryFrame(true));
+    if (std::holds_alternative<CheckAllCommand>(c))
+        return Publish(UpdateTopic(options_.imei), InventoryFrame(false));
     if (const auto* p = std::get_if<PopupSnCommand>(&c)) {
         PopupSnReply r{0, p->sn, kPopupSnNotFound, 0};
         int soc = 0;

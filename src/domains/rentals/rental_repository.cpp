@@ -25,10 +25,13 @@ constexpr const char* kRentalSelect =
     "r.package_id, r.power_bank_id, r.power_bank_serial, r.status, r.payment_status, "
     "r.started_at, r.ended_at, r.due_at, r.amount_paid, r.overdue_amount, "
     "r.is_returned_on_time, r.timely_return_bonus_awarded, r.eject_command_id, r.end_reason, "
-    "r.created_at, r.updated_at, s.station_name, p.name, rs.station_name, p.duration_minutes, "
-    "p.price FROM rentals r JOIN stations s ON s.id = r.station_id "
+    "r.created_at, r.updated_at, s.station_name, p.name, rs.station_name, r.package_minutes, "
+    "r.package_price, r.payment_model, r.package_type, r.verify_requested_at, "
+    "r.reminder_sent_at, r.billing_paused_at, r.flagged_at, r.lost_at, r.extension_count, "
+    "r.penalty_amount, r.usage_amount FROM rentals r JOIN stations s ON s.id = r.station_id "
     "JOIN rental_packages p ON p.id = r.package_id "
     "LEFT JOIN stations rs ON rs.id = r.return_station_id ";
+constexpr int kRentalColumns = 37;
 
 Rental RentalFrom(const db::Row& row) {
     Rental r;
@@ -59,7 +62,23 @@ Rental RentalFrom(const db::Row& row) {
     r.return_station_name = row.OptStr(24);
     r.package_minutes = static_cast<int>(row.Int(25));
     r.package_price = Money{row.Int(26)};
+    r.payment_model = row.Str(27);
+    r.package_type = row.Str(28);
+    r.verify_requested_at = row.OptInt(29);
+    r.reminder_sent_at = row.OptInt(30);
+    r.billing_paused_at = row.OptInt(31);
+    r.flagged_at = row.OptInt(32);
+    r.lost_at = row.OptInt(33);
+    r.extension_count = static_cast<int>(row.Int(34));
+    r.penalty_amount = Money{row.Int(35)};
+    r.usage_amount = Money{row.Int(36)};
     return r;
+}
+
+std::vector<Rental> RentalsFrom(const std::vector<db::Row>& rows) {
+    std::vector<Rental> out;
+    for (const auto& r : rows) out.push_back(RentalFrom(r));
+    return out;
 }
 
 Result<std::optional<Rental>> One(db::Connection& c, const std::string& where,
@@ -100,14 +119,15 @@ std::string AdminSelect() {
 AdminRental AdminFrom(const db::Row& row) {
     AdminRental a;
     a.r = RentalFrom(row);
-    a.username = row.OptStr(27).value_or("");
-    a.email = row.OptStr(28);
-    a.phone_number = row.OptStr(29);
-    a.bank_model = row.OptStr(30);
-    a.station_serial = row.Str(31);
-    a.station_address = row.Str(32);
-    a.return_station_serial = row.OptStr(33);
-    a.return_station_address = row.OptStr(34);
+    constexpr int k = kRentalColumns;
+    a.username = row.OptStr(k).value_or("");
+    a.email = row.OptStr(k + 1);
+    a.phone_number = row.OptStr(k + 2);
+    a.bank_model = row.OptStr(k + 3);
+    a.station_serial = row.Str(k + 4);
+    a.station_address = row.Str(k + 5);
+    a.return_station_serial = row.OptStr(k + 6);
+    a.return_station_address = row.OptStr(k + 7);
     return a;
 }
 
@@ -129,6 +149,7 @@ std::string AdminWhere(const AdminFilter& f, db::Params& p) {
         w += "AND r.user_id = ? ";
         p.emplace_back(*f.user_id);
     }
+    if (f.flagged) w += *f.flagged ? "AND r.flagged_at IS NOT NULL " : "AND r.flagged_at IS NULL ";
     if (f.search) {
         w += "AND (LOWER(r.rental_code) LIKE ? ESCAPE '!' OR LOWER(u.username) LIKE ? ESCAPE '!' "
              "OR LOWER(u.email) LIKE ? ESCAPE '!' OR u.phone_number LIKE ? ESCAPE '!' "
@@ -193,10 +214,12 @@ Status InsertRental(db::Connection& c, const Rental& r) {
     RETURN_IF_ERROR(c.Exec(
         "INSERT INTO rentals (id, rental_code, user_id, station_id, slot_number, package_id, "
         "power_bank_id, power_bank_serial, status, payment_status, due_at, amount_paid, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, updated_at, payment_model, package_type, package_minutes, package_price) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {r.id, r.rental_code, r.user_id, r.station_id, r.slot_number, r.package_id, r.power_bank_id,
          r.power_bank_serial, r.status, r.payment_status, r.due_at, r.amount_paid.paisa,
-         r.created_at, r.updated_at}));
+         r.created_at, r.updated_at, r.payment_model, r.package_type, r.package_minutes,
+         r.package_price.paisa}));
     return Ok{};
 }
 
@@ -213,7 +236,7 @@ Result<std::optional<Rental>> FindOpenRentalOfBank(db::Connection& c, const std:
                                                    Micros at) {
     return One(c,
                "WHERE r.power_bank_serial = ? AND r.created_at <= ? AND r.status IN "
-               "('PENDING_POPUP', 'ACTIVE', 'OVERDUE') ORDER BY r.created_at DESC LIMIT 1",
+               "('PENDING_POPUP', 'ACTIVE', 'OVERDUE', 'LOST') ORDER BY r.created_at DESC LIMIT 1",
                {serial, at});
 }
 
@@ -226,8 +249,8 @@ Result<bool> BankHasPendingRental(db::Connection& c, const std::string& bank_id)
 
 Result<bool> HasDues(db::Connection& c, int64_t user_id) {
     ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT 1 FROM rentals WHERE user_id = ? AND "
-                                          "status = 'COMPLETED' AND payment_status = 'PENDING' "
-                                          "AND overdue_amount > 0",
+                                          "status IN ('COMPLETED', 'LOST') AND "
+                                          "payment_status = 'PENDING'",
                                           {user_id}));
     return row.has_value();
 }
@@ -248,9 +271,7 @@ Result<std::vector<Rental>> ListHistory(db::Connection& c, int64_t user_id, cons
     ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kRentalSelect) + w +
                                             "ORDER BY r.created_at DESC, r.id LIMIT ? OFFSET ?",
                                         p));
-    std::vector<Rental> out;
-    for (const auto& r : rows) out.push_back(RentalFrom(r));
-    return out;
+    return RentalsFrom(rows);
 }
 
 Result<int64_t> MarkOverdue(db::Connection& c, Micros now) {
@@ -258,6 +279,36 @@ Result<int64_t> MarkOverdue(db::Connection& c, Micros now) {
         "UPDATE rentals SET status = 'OVERDUE', updated_at = ? WHERE status = 'ACTIVE' "
         "AND due_at < ?",
         {now, now});
+}
+
+Result<std::vector<Rental>> ListVerifying(db::Connection& c, const std::string& station_id,
+                                          Micros asked_before) {
+    ASSIGN_OR_RETURN(auto rows,
+                     c.Query(std::string(kRentalSelect) +
+                                 "WHERE r.station_id = ? AND r.status = 'PENDING_POPUP' AND "
+                                 "r.verify_requested_at IS NOT NULL AND r.verify_requested_at <= ?",
+                             {station_id, asked_before}));
+    return RentalsFrom(rows);
+}
+
+Result<std::vector<Unsettled>> ListUnsettled(db::Connection& c, Micros created_before) {
+    ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query("SELECT r.id, cc.status, COALESCE(cc.replied_at, cc.sent_at, cc.created_at), "
+                "r.verify_requested_at FROM rentals r LEFT JOIN cabinet_commands cc ON cc.id = "
+                "r.eject_command_id WHERE r.status = 'PENDING_POPUP' AND r.created_at < ? "
+                "AND (cc.id IS NULL OR cc.status NOT IN ('QUEUED', 'SENT'))",
+                {created_before}));
+    std::vector<Unsettled> out;
+    for (const auto& r : rows)
+        out.push_back({r.Str(0), r.OptStr(1).value_or(""), r.OptInt(2).value_or(0), r.OptInt(3)});
+    return out;
+}
+
+Result<std::vector<Rental>> ListWhere(db::Connection& c, const std::string& where,
+                                      const db::Params& p) {
+    ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kRentalSelect) + where, p));
+    return RentalsFrom(rows);
 }
 
 }  // namespace ps::rentals::repo

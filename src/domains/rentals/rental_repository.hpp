@@ -38,10 +38,12 @@ struct AdminRental {
     std::optional<std::string> email, phone_number, bank_model;
     std::string station_serial, station_address;
     std::optional<std::string> return_station_serial, return_station_address;
+    int64_t issues_count = 0;  // detail only
 };
 struct AdminFilter {
     std::optional<std::string> status, payment_status, station_id, search;
     std::optional<int64_t> user_id;
+    std::optional<bool> flagged;
 };
 Result<int64_t> CountAdmin(db::Connection& c, const AdminFilter& f);
 Result<std::vector<AdminRental>> ListAdmin(db::Connection& c, const AdminFilter& f, int64_t limit,
@@ -50,5 +52,23 @@ Result<std::optional<AdminRental>> FindAdmin(db::Connection& c, const std::strin
 
 // ACTIVE rentals past due become OVERDUE; returns how many.
 Result<int64_t> MarkOverdue(db::Connection& c, Micros now);
+
+// PENDING_POPUP rentals at a station whose eject outcome is being verified by a check_all asked
+// at or before `asked_before`.
+Result<std::vector<Rental>> ListVerifying(db::Connection& c, const std::string& station_id,
+                                          Micros asked_before);
+
+// PENDING_POPUP rentals created before `created_before` whose eject command is no longer queued
+// or in flight (its outcome may have been lost in a crash): the command's status and time.
+struct Unsettled {
+    std::string rental_id, command_status;
+    Micros command_at = 0;
+    std::optional<Micros> verify_requested_at;
+};
+Result<std::vector<Unsettled>> ListUnsettled(db::Connection& c, Micros created_before);
+
+// Rentals by a WHERE clause on `r` (the jobs' selections).
+Result<std::vector<Rental>> ListWhere(db::Connection& c, const std::string& where,
+                                      const db::Params& p);
 
 }  // namespace ps::rentals::repo

@@ -40,14 +40,19 @@ std::string StatusDisplay(const std::string& s) {
     return out;
 }
 
-json::object Detail(const Rental& r, const RentalOptions& o, Micros now) {
-    bool open = r.status == "ACTIVE" || r.status == "OVERDUE";
+json::object Detail(const Rental& r, const LateFeeConfig& fees, Micros now) {
+    bool open = r.Open();
     Micros end = r.ended_at.value_or(now);
     bool overdue = (open && now > r.due_at) || r.status == "OVERDUE";
     int64_t minutes_overdue = end > r.due_at && r.started_at ? (end - r.due_at) / kMinute : 0;
-    Money current =
-        open ? LateFee(o, r.package_price, r.package_minutes, r.due_at, now) : r.overdue_amount;
-    Money estimated = r.package_price + current;
+    Micros billed = r.BilledUntil(now);
+    Money current = open ? LateFee(fees, r.package_price, r.package_minutes, r.due_at, billed)
+                         : r.overdue_amount;
+    Money usage = r.usage_amount;
+    if (open && r.payment_model == "POSTPAID" && r.started_at)
+        usage = PostpaidCharge(r.package_price, r.package_minutes, billed - *r.started_at);
+    Money base = r.payment_model == "POSTPAID" ? usage : r.amount_paid;
+    Money estimated = base + current + r.penalty_amount;
     json::value remaining = nullptr;
     if (open)
         remaining =
@@ -77,10 +82,25 @@ json::object Detail(const Rental& r, const RentalOptions& o, Micros now) {
                    {"time_remaining", remaining},
                    {"is_overdue", overdue},
                    {"is_returned_on_time", r.is_returned_on_time},
-                   {"timely_return_bonus_awarded", r.timely_return_bonus_awarded}};
+                   {"timely_return_bonus_awarded", r.timely_return_bonus_awarded},
+                   {"payment_model", r.payment_model},
+                   {"extensions_count", r.extension_count},
+                   {"usage_amount", FormatDecimal(usage)},
+                   {"penalty_amount", FormatDecimal(r.penalty_amount)},
+                   {"billing_paused", r.billing_paused_at.has_value()}};
     if (r.return_station_name) d["return_station_name"] = *r.return_station_name;
     if (r.power_bank_serial) d["power_bank_serial"] = *r.power_bank_serial;
     return d;
+}
+
+// A rental as the user sees it, with the late fee it would cost now.
+Response DetailReply(RentalRouteDeps& d, std::string_view message, const Rental& r,
+                     int status = 200) {
+    LateFeeConfig fees = DefaultLateFeeConfig();
+    if (r.Open()) {
+        ASSIGN_OR_RESPOND(fees, d.rentals.LateFeeConfigFor(r.package_type));
+    }
+    return http::Success(std::string(message), Detail(r, fees, d.clock.Now()), status);
 }
 
 json::object PackageJson(const Package& p) {
@@ -116,14 +136,29 @@ Response Start(RentalRouteDeps& d, Request& req) {
     auto pkg = f.Str("package_id", true, 64);
     RESPOND_IF_ERROR(f.Finish());
     ASSIGN_OR_RESPOND(auto r, d.rentals.Start(req.principal->user_id, *sn, *pkg));
-    return http::Success("Rental started successfully",
-                         Detail(r, d.rentals.options(), d.clock.Now()), 201);
+    return DetailReply(d, "Rental started successfully", r, 201);
+}
+
+Response Extend(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto body, req.ParsedBody());
+    http::Fields f(body.fields);
+    auto pkg = f.Str("package_id", true, 64);
+    RESPOND_IF_ERROR(f.Finish());
+    ASSIGN_OR_RESPOND(auto e, d.rentals.Extend(req.principal->user_id,
+                                               std::string(req.PathParam("rental_id")), *pkg));
+    return http::Success("Rental extended successfully",
+                         json::object{{"id", e.id},
+                                      {"extended_minutes", e.extended_minutes},
+                                      {"extension_cost", FormatDecimal(e.cost)},
+                                      {"extended_at", FormatDt(e.extended_at)},
+                                      {"package_name", e.package_name},
+                                      {"formatted_extension_cost", FormatDisplay(e.cost)}});
 }
 
 Response Active(RentalRouteDeps& d, Request& req) {
     ASSIGN_OR_RESPOND(auto r, d.rentals.Active(req.principal->user_id));
     if (!r) return http::SuccessNoData("No active rental");
-    return http::Success("Active rental retrieved", Detail(*r, d.rentals.options(), d.clock.Now()));
+    return DetailReply(d, "Active rental retrieved", *r);
 }
 
 Result<std::optional<std::string>> Choice(const Request& req, std::string_view key,
@@ -189,8 +224,7 @@ Response Cancel(RentalRouteDeps& d, Request& req) {
         return http::Failure(FieldError("reason", "Ensure this field has at least 5 characters."));
     ASSIGN_OR_RESPOND(auto r, d.rentals.CancelByUser(req.principal->user_id,
                                                      std::string(req.PathParam("rental_id")), why));
-    return http::Success("Rental cancelled successfully",
-                         Detail(r, d.rentals.options(), d.clock.Now()));
+    return DetailReply(d, "Rental cancelled successfully", r);
 }
 
 json::value OptStr(const std::optional<std::string>& v) {
@@ -215,6 +249,8 @@ Response AdminList(RentalRouteDeps& d, Request& req) {
         f.user_id = v;
     }
     if (auto s = req.QueryParam("search"); s && !s->empty()) f.search = s->substr(0, 100);
+    ASSIGN_OR_RESPOND(auto flagged, Choice(req, "flagged", {"true", "false"}));
+    if (flagged) f.flagged = *flagged == "true";
     ASSIGN_OR_RESPOND(auto rows, d.rentals.AdminList(f, page));
     json::array out;
     for (const auto& a : rows) {
@@ -237,6 +273,9 @@ Response AdminList(RentalRouteDeps& d, Request& req) {
                                       {"payment_status", r.payment_status},
                                       {"status", StatusOut(r.status)},
                                       {"is_returned_on_time", r.is_returned_on_time},
+                                      {"payment_model", r.payment_model},
+                                      {"is_flagged", r.flagged_at.has_value()},
+                                      {"billing_paused", r.billing_paused_at.has_value()},
                                       {"created_at", FormatDt(r.created_at)}});
     }
     return http::Success("Rentals retrieved successfully",
@@ -266,8 +305,14 @@ Response AdminGet(RentalRouteDeps& d, Request& req) {
                      {"ended_at", OptDt(r.ended_at)},
                      {"amount_paid", FormatDecimal(r.amount_paid)},
                      {"overdue_amount", FormatDecimal(r.overdue_amount)},
-                     {"extensions_count", 0},
-                     {"issues_count", 0},
+                     {"extensions_count", r.extension_count},
+                     {"payment_model", r.payment_model},
+                     {"usage_amount", FormatDecimal(r.usage_amount)},
+                     {"penalty_amount", FormatDecimal(r.penalty_amount)},
+                     {"billing_paused_at", OptDt(r.billing_paused_at)},
+                     {"flagged_at", OptDt(r.flagged_at)},
+                     {"lost_at", OptDt(r.lost_at)},
+                     {"issues_count", a.issues_count},
                      {"is_returned_on_time", r.is_returned_on_time},
                      {"timely_return_bonus_awarded", r.timely_return_bonus_awarded},
                      {"slot_number", r.slot_number ? json::value(*r.slot_number) : nullptr},
@@ -286,6 +331,41 @@ Response AdminGet(RentalRouteDeps& d, Request& req) {
                                               {"duration_minutes", r.package_minutes},
                                               {"price", FormatDecimal(r.package_price)}}},
                      {"powerbank", bank}});
+}
+
+// The staff's reason (5..500 characters) and, for close, ended_at (an ISO date-time).
+Result<RentalService::StaffAction> StaffActionOf(const Request& req,
+                                                 std::optional<Micros>* ended_at) {
+    ASSIGN_OR_RETURN(auto body, req.ParsedBody());
+    http::Fields f(body.fields);
+    auto reason = f.Str("reason", true, 500, 5);
+    std::optional<std::string> end;
+    if (ended_at) end = f.Str("ended_at", false, 64);
+    if (ended_at)
+        f.OnlyKnown({"reason", "ended_at"});
+    else
+        f.OnlyKnown({"reason"});
+    if (end) {
+        *ended_at = ParseDateTime(*end);
+        if (!*ended_at) f.AddError("ended_at", "Enter a valid date/time.");
+    }
+    RETURN_IF_ERROR(f.Finish());
+    return RentalService::StaffAction{req.principal->user_id, *reason, req.ClientIp(),
+                                      std::string(req.Header("user-agent"))};
+}
+
+Response AdminPause(RentalRouteDeps& d, Request& req) {
+    ASSIGN_OR_RESPOND(auto a, StaffActionOf(req, nullptr));
+    ASSIGN_OR_RESPOND(auto r, d.rentals.PauseBilling(a, std::string(req.PathParam("rental_id"))));
+    return DetailReply(d, "Rental billing paused", r);
+}
+
+Response AdminClose(RentalRouteDeps& d, Request& req) {
+    std::optional<Micros> ended_at;
+    ASSIGN_OR_RESPOND(auto a, StaffActionOf(req, &ended_at));
+    ASSIGN_OR_RESPOND(auto r, d.rentals.CloseByStaff(a, std::string(req.PathParam("rental_id")),
+                                                     ended_at));
+    return DetailReply(d, "Rental closed", r);
 }
 
 Response Stats(RentalRouteDeps& d, Request& req) {
@@ -339,6 +419,12 @@ void RegisterRentalRoutes(http::Router& router, RentalRouteDeps deps) {
                money::Idempotent(d->db, d->clock, [d](Request& r) { return Cancel(*d, r); }));
     router.Add("POST", "/api/rentals/{rental_id}/pay-due", Auth::kUser,
                money::Idempotent(d->db, d->clock, [d](Request& r) { return PayDue(*d, r); }));
+    router.Add("POST", "/api/rentals/{rental_id}/extend", Auth::kUser,
+               money::Idempotent(d->db, d->clock, [d](Request& r) { return Extend(*d, r); }));
+    router.Add("POST", "/api/admin/rentals/{rental_id}/pause-billing", Auth::kStaff,
+               money::Idempotent(d->db, d->clock, [d](Request& r) { return AdminPause(*d, r); }));
+    router.Add("POST", "/api/admin/rentals/{rental_id}/close", Auth::kStaff,
+               money::Idempotent(d->db, d->clock, [d](Request& r) { return AdminClose(*d, r); }));
 }
 
 }  // namespace ps::rentals

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/log.hpp"
+#include "domains/rentals/rental_admin_repository.hpp"
 #include "domains/stations/inventory_repository.hpp"
 
 namespace ps::rentals {
@@ -27,21 +28,6 @@ RentalService::RentalService(db::Database& db, const Clock& clock, Random& rando
       ledger_(ledger),
       cabinet_(cabinet),
       opts_(std::move(opts)) {}
-
-void RentalService::Listen() {
-    cabinet_.events().OnEjectResult([this](const cabinet::EjectResult& e) { OnEject(e); });
-    cabinet_.events().OnBankReturned([this](const cabinet::BankReturned& b) { OnReturned(b); });
-}
-
-void RentalService::RegisterJobs(jobs::Registry& registry,
-                                 std::vector<jobs::PeriodicJob>& periodic) {
-    registry.Register(kOverdueJob, [this](const jobs::Job&) -> Status {
-        ASSIGN_OR_RETURN(int64_t n, MarkOverdue());
-        if (n > 0) Log()->info("rentals overdue count={}", n);
-        return Ok{};
-    });
-    periodic.push_back({kOverdueJob, kMinute});
-}
 
 Result<std::vector<Package>> RentalService::Packages() {
     return db_.Read([](db::Connection& c) { return repo::ListPackages(c, true); });
@@ -119,10 +105,25 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
         r.power_bank_id = pick->bank.id;
         r.power_bank_serial = pick->bank.serial_number;
         r.status = "PENDING_POPUP";
-        r.payment_status = pkg->payment_model == "PREPAID" ? "PAID" : "PENDING";
+        bool prepaid = pkg->payment_model == "PREPAID";
+        r.payment_status = prepaid ? "PAID" : "PENDING";
         r.due_at = now + pkg->duration_minutes * kMinute;
-        r.amount_paid = pkg->payment_model == "PREPAID" ? pkg->price : Money{0};
+        r.amount_paid = prepaid ? pkg->price : Money{0};
         r.created_at = r.updated_at = now;
+        r.payment_model = pkg->payment_model;
+        r.package_type = pkg->package_type;
+        r.package_minutes = pkg->duration_minutes;
+        r.package_price = pkg->price;
+        if (!prepaid) {
+            ASSIGN_OR_RETURN(auto bal, money::Ledger::ReadBalances(tx, user_id));
+            if (bal.wallet < opts_.postpaid_minimum)
+                return FailedPrecondition(
+                    "insufficient_balance",
+                    "Pay-as-you-go rentals need NPR " + FormatDecimal(opts_.postpaid_minimum) +
+                        " in the wallet",
+                    {{"shortfall", FormatDecimal(opts_.postpaid_minimum - bal.wallet)},
+                     {"unit", "NPR"}});
+        }
         auto ins = repo::InsertRental(tx, r);
         if (!ins.ok()) {
             if (IsSlug(ins.error(), "unique_violation"))
@@ -130,7 +131,7 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
                                           "You already have an active rental");
             return std::move(ins).error();
         }
-        if (pkg->payment_model == "PREPAID") {
+        if (prepaid) {
             money::ChargeSpec cs;
             cs.user_id = user_id;
             cs.total = pkg->price;
@@ -175,12 +176,72 @@ Result<std::vector<Rental>> RentalService::History(int64_t user_id, const repo::
     });
 }
 
+Result<LateFeeConfig> RentalService::LateFeeConfigFor(const std::string& package_type) {
+    return db_.Read([&](db::Connection& c) { return repo::ActiveLateFeeConfig(c, package_type); });
+}
+
 Result<bool> RentalService::HasDues(int64_t user_id) {
     return db_.Read([&](db::Connection& c) { return repo::HasDues(c, user_id); });
 }
 
-Result<int64_t> RentalService::MarkOverdue() {
-    return db_.Transact([&](db::Connection& c) { return repo::MarkOverdue(c, clock_.Now()); });
+Result<RentalService::Extension> RentalService::Extend(int64_t user_id,
+                                                       const std::string& rental_id,
+                                                       const std::string& package_id) {
+    return db_.Transact([&](db::Connection& tx) -> Result<Extension> {
+        Micros now = clock_.Now();
+        ASSIGN_OR_RETURN(auto r, repo::FindRental(tx, rental_id));
+        if (!r || r->user_id != user_id) return NotFound("rental_not_found", "Rental not found");
+        if (r->status == "OVERDUE" || (r->status == "ACTIVE" && now > r->due_at))
+            return FailedPrecondition("rental_overdue",
+                                      "Overdue rentals cannot be extended; return the power bank");
+        if (r->status != "ACTIVE")
+            return FailedPrecondition("invalid_rental_status", "Only active rentals can be extended");
+        if (r->payment_model != "PREPAID")
+            return FailedPrecondition("extension_not_allowed",
+                                      "Pay-as-you-go rentals run until the return");
+        ASSIGN_OR_RETURN(auto pkg, repo::FindPackage(tx, package_id));
+        if (!pkg || !pkg->is_active || pkg->payment_model != "PREPAID")
+            return FieldError("package_id", "Package not found or not available for extension");
+        if (r->extension_count >= opts_.max_extensions)
+            return FailedPrecondition("max_extensions_reached",
+                                      "A rental can be extended at most " +
+                                          std::to_string(opts_.max_extensions) + " times");
+        int n = r->extension_count + 1;
+        money::ChargeSpec cs;
+        cs.user_id = user_id;
+        cs.total = pkg->price;
+        cs.key = "rental:" + r->id + ":extend:" + std::to_string(n);
+        cs.description = "Extension of rental " + r->rental_code + " (" + pkg->name + ")";
+        cs.metadata = {{"rental_id", r->id}, {"rental_code", r->rental_code}};
+        auto charged = ledger_.Charge(tx, cs);
+        if (!charged.ok()) {
+            if (!IsSlug(charged.error(), "insufficient_balance")) return std::move(charged).error();
+            std::string need = FormatDecimal(pkg->price);
+            if (auto it = charged.error().context.find("shortfall");
+                it != charged.error().context.end() && it->value().is_string())
+                need = std::string(it->value().as_string());
+            return FailedPrecondition("insufficient_balance",
+                                      "Insufficient balance for extension. Need NPR " + need +
+                                          " more.",
+                                      charged.error().context);
+        }
+        ASSIGN_OR_RETURN(int64_t updated,
+                         tx.Exec("UPDATE rentals SET due_at = due_at + ?, amount_paid = "
+                                 "amount_paid + ?, extension_count = ?, reminder_sent_at = NULL, "
+                                 "updated_at = ? WHERE id = ? AND status = 'ACTIVE' AND "
+                                 "extension_count = ?",
+                                 {pkg->duration_minutes * kMinute, pkg->price.paisa, n, now, r->id,
+                                  r->extension_count}));
+        if (updated == 0) return Conflict("request_in_progress", "The rental changed; try again");
+        Extension e{random_.Uuid(), pkg->duration_minutes, pkg->price, now, pkg->name};
+        RETURN_IF_ERROR(tx.Exec(
+            "INSERT INTO rental_extensions (id, rental_id, package_id, extended_minutes, "
+            "extension_cost, extended_at) VALUES (?, ?, ?, ?, ?, ?)",
+            {e.id, r->id, pkg->id, e.extended_minutes, e.cost.paisa, now}));
+        Log()->info("rental extended rental_id={} extension={} minutes={}", r->id, n,
+                    e.extended_minutes);
+        return e;
+    });
 }
 
 Result<RentalService::DuePayment> RentalService::PayDue(int64_t user_id,
@@ -188,41 +249,32 @@ Result<RentalService::DuePayment> RentalService::PayDue(int64_t user_id,
     return db_.Transact([&](db::Connection& tx) -> Result<DuePayment> {
         ASSIGN_OR_RETURN(auto r, repo::FindRental(tx, rental_id));
         if (!r || r->user_id != user_id) return NotFound("rental_not_found", "Rental not found");
-        if (r->payment_status != "PENDING" || r->overdue_amount.paisa <= 0)
+        if (r->payment_status != "PENDING" || (r->status != "COMPLETED" && r->status != "LOST"))
             return FailedPrecondition("dues_already_paid", "Rental dues are already paid");
-        money::ChargeSpec cs;
-        cs.user_id = user_id;
-        cs.total = r->overdue_amount;
-        cs.key = "rental:" + r->id + ":due";
-        cs.description = "Dues of rental " + r->rental_code;
-        cs.revenue = money::AccountKind::kLateFees;
-        cs.transaction_type = "RENTAL_DUE";
-        cs.metadata = {{"rental_id", r->id}, {"rental_code", r->rental_code}};
-        auto charged = ledger_.Charge(tx, cs);
-        if (!charged.ok()) {
-            if (!IsSlug(charged.error(), "insufficient_balance")) return std::move(charged).error();
-            std::string need = FormatDecimal(r->overdue_amount);
-            if (auto it = charged.error().context.find("shortfall");
-                it != charged.error().context.end() && it->value().is_string())
-                need = std::string(it->value().as_string());
+        std::vector<money::ChargeResult> charged;
+        ASSIGN_OR_RETURN(Money unpaid, ChargeParts(tx, *r, &charged));
+        if (unpaid.paisa > 0) {
+            // all or nothing: the parts charged above roll back with this error
+            ASSIGN_OR_RETURN(auto bal, money::Ledger::ReadBalances(tx, user_id));
+            Money have = bal.wallet + Money{bal.points * money::kPaisaPerPoint};
+            std::string need = FormatDecimal(unpaid - have);
             return FailedPrecondition(
-                "insufficient_funds",
-                "Insufficient balance to pay dues. Need NPR " + need + " more.",
-                charged.error().context);
+                "insufficient_funds", "Insufficient balance to pay dues. Need NPR " + need + " more.",
+                {{"shortfall", need}, {"unit", "NPR"}});
         }
-        RETURN_IF_ERROR(
-            tx.Exec("UPDATE rentals SET payment_status = 'PAID', amount_paid = "
-                    "amount_paid + ?, updated_at = ? WHERE id = ? AND "
-                    "payment_status = 'PENDING'",
-                    {r->overdue_amount.paisa, clock_.Now(), r->id}));
+        if (charged.empty())
+            return FailedPrecondition("dues_already_paid", "Rental dues are already paid");
         DuePayment out;
-        out.transaction_id = charged->transfer.transaction_id.value_or("");
+        out.transaction_id = charged.front().transfer.transaction_id.value_or("");
         out.rental_id = r->id;
-        out.amount = r->overdue_amount;
-        out.split = charged->split;
+        for (const auto& c : charged) {
+            out.amount = out.amount + c.split.points_amount + c.split.wallet_used;
+            out.split.points_used += c.split.points_used;
+            out.split.points_amount = out.split.points_amount + c.split.points_amount;
+            out.split.wallet_used = out.split.wallet_used + c.split.wallet_used;
+        }
         out.payment_status = "PAID";
-        Log()->info("rental dues paid rental_id={} amount={}", r->id,
-                    FormatDecimal(r->overdue_amount));
+        Log()->info("rental dues paid rental_id={} amount={}", r->id, FormatDecimal(out.amount));
         return out;
     });
 }
@@ -236,7 +288,7 @@ Result<Rental> RentalService::CancelByUser(int64_t user_id, const std::string& r
         if (r->status != "ACTIVE")
             return FailedPrecondition("invalid_rental_status",
                                       "Only active rentals can be cancelled");
-        if (now - r->started_at.value_or(r->created_at) > kCancelWindow)
+        if (now - r->started_at.value_or(r->created_at) > opts_.cancel_window)
             return FailedPrecondition("cancellation_time_expired",
                                       "Rental can only be cancelled within 5 minutes of start");
         std::optional<db::Row> slot;
@@ -263,25 +315,7 @@ Result<Rental> RentalService::CancelByUser(int64_t user_id, const std::string& r
             tx.Exec("UPDATE power_banks SET status = 'AVAILABLE', updated_at = ? "
                     "WHERE id = ? AND status = 'RENTED'",
                     {now, *r->power_bank_id}));
-        // the start charge, and the charge of a resumed rental (its start charge was refunded)
-        bool refunded = false;
-        for (const char* which : {"start", "resume"}) {
-            std::string key = "rental:" + r->id + ":" + which;
-            ASSIGN_OR_RETURN(auto charge, money::Ledger::FindByKey(tx, key));
-            if (!charge) continue;
-            money::RefundSpec rs;
-            rs.original_key = key;
-            rs.key =
-                std::string(which) == "start" ? "rental:" + r->id + ":refund" : key + ":refund";
-            rs.description = "Refund of rental " + r->rental_code + " (cancelled)";
-            auto refund = ledger_.Refund(tx, rs);
-            if (!refund.ok() && !IsSlug(refund.error(), "already_refunded"))
-                return std::move(refund).error();
-            refunded = true;
-        }
-        if (refunded)
-            RETURN_IF_ERROR(
-                tx.Exec("UPDATE rentals SET payment_status = 'REFUNDED' WHERE id = ?", {r->id}));
+        RETURN_IF_ERROR(RefundAll(tx, *r, "cancelled"));
         Log()->info("rental cancelled by user rental_id={}", r->id);
         ASSIGN_OR_RETURN(auto full, repo::FindRental(tx, r->id));
         if (!full) return Internal("rental vanished");
@@ -302,6 +336,7 @@ Result<repo::AdminRental> RentalService::AdminGet(const std::string& id) {
     return db_.Read([&](db::Connection& c) -> Result<repo::AdminRental> {
         ASSIGN_OR_RETURN(auto a, repo::FindAdmin(c, id));
         if (!a) return NotFound("rental_not_found", "Rental not found");
+        ASSIGN_OR_RETURN(a->issues_count, repo::CountIssuesOfRental(c, id));
         return *a;
     });
 }
@@ -340,172 +375,6 @@ Result<RentalService::Stats> RentalService::UserStats(int64_t user_id) {
         s.favorite_station = top(stations);
         s.favorite_package = top(packages);
         return s;
-    });
-}
-
-void RentalService::OnEject(const cabinet::EjectResult& e) {
-    if (e.rental_id.empty()) return;
-    Status st = e.ok ? Activate(e) : Cancel(e);
-    if (!st.ok())
-        Log()->error("rental eject handling failed rental_id={} command_id={} error={}",
-                     e.rental_id, e.command_id, st.error().message);
-}
-
-Status RentalService::Activate(const cabinet::EjectResult& e) {
-    return db_.Transact([&](db::Connection& tx) -> Status {
-        ASSIGN_OR_RETURN(auto r, repo::FindRental(tx, e.rental_id));
-        if (!r) return Ok{};
-        if (r->status == "CANCELLED" && e.late && r->end_reason &&
-            r->end_reason->starts_with("eject_failed: timeout"))
-            return Resume(tx, *r, e);
-        if (r->status != "PENDING_POPUP") return Ok{};
-        Micros at = e.at ? e.at : clock_.Now();
-        Micros due = at + r->package_minutes * kMinute;
-        RETURN_IF_ERROR(
-            tx.Exec("UPDATE rentals SET status = 'ACTIVE', started_at = ?, due_at = ?, "
-                    "updated_at = ? WHERE id = ? AND status = 'PENDING_POPUP'",
-                    {at, due, clock_.Now(), r->id}));
-        Log()->info("rental active rental_id={} serial={}", r->id, e.serial);
-        return Ok{};
-    });
-}
-
-// The eject timed out (the rental was cancelled and refunded) but the cabinet says, late, that
-// the bank did come out: the user holds it, so the rental runs after all and is charged again
-// (key ":resume"); without the balance the price becomes a due (payment_status PENDING). If the
-// user has meanwhile started another rental, staff must sort it out (logged).
-Status RentalService::Resume(db::Connection& tx, const Rental& r, const cabinet::EjectResult& e) {
-    ASSIGN_OR_RETURN(auto other, repo::FindOpenRental(tx, r.user_id));
-    if (other) {
-        Log()->error("late eject success but the user has another rental rental_id={} other={}",
-                     r.id, other->id);
-        return Ok{};
-    }
-    Micros at = e.at ? e.at : clock_.Now();
-    ASSIGN_OR_RETURN(int64_t n,
-                     tx.Exec("UPDATE rentals SET status = 'ACTIVE', started_at = ?, due_at = ?, "
-                             "ended_at = NULL, end_reason = NULL, updated_at = ? WHERE id = ? "
-                             "AND status = 'CANCELLED'",
-                             {at, at + r.package_minutes * kMinute, clock_.Now(), r.id}));
-    if (n == 0) return Ok{};
-    ASSIGN_OR_RETURN(auto first, money::Ledger::FindByKey(tx, "rental:" + r.id + ":start"));
-    if (first) {
-        money::ChargeSpec cs;
-        cs.user_id = r.user_id;
-        cs.total = r.package_price;
-        cs.key = "rental:" + r.id + ":resume";
-        cs.description = "Rental " + r.rental_code + " (" + r.package_name + ")";
-        cs.metadata = {{"rental_id", r.id}, {"rental_code", r.rental_code}};
-        auto charged = ledger_.Charge(tx, cs);
-        if (charged.ok()) {
-            RETURN_IF_ERROR(
-                tx.Exec("UPDATE rentals SET payment_status = 'PAID', amount_paid = ? "
-                        "WHERE id = ?",
-                        {r.package_price.paisa, r.id}));
-        } else if (IsSlug(charged.error(), "insufficient_balance")) {
-            RETURN_IF_ERROR(
-                tx.Exec("UPDATE rentals SET payment_status = 'PENDING', amount_paid = 0, "
-                        "overdue_amount = ? WHERE id = ?",
-                        {r.package_price.paisa, r.id}));
-        } else {
-            return std::move(charged).error();
-        }
-    }
-    Log()->warn("late eject success resumed a cancelled rental rental_id={} serial={}", r.id,
-                e.serial);
-    return Ok{};
-}
-
-Status RentalService::Cancel(const cabinet::EjectResult& e) {
-    return db_.Transact([&](db::Connection& tx) -> Status {
-        ASSIGN_OR_RETURN(auto r, repo::FindRental(tx, e.rental_id));
-        if (!r || r->status != "PENDING_POPUP") return Ok{};
-        ASSIGN_OR_RETURN(int64_t n,
-                         tx.Exec("UPDATE rentals SET status = 'CANCELLED', ended_at = ?, "
-                                 "end_reason = ?, updated_at = ? WHERE id = ? AND status = "
-                                 "'PENDING_POPUP'",
-                                 {clock_.Now(), "eject_failed: " + e.reason, clock_.Now(), r->id}));
-        if (n == 0) return Ok{};
-        ASSIGN_OR_RETURN(auto charge, money::Ledger::FindByKey(tx, "rental:" + r->id + ":start"));
-        if (charge) {
-            money::RefundSpec rs;
-            rs.original_key = "rental:" + r->id + ":start";
-            rs.key = "rental:" + r->id + ":refund";
-            rs.description = "Refund of rental " + r->rental_code + " (eject failed)";
-            auto refund = ledger_.Refund(tx, rs);
-            if (!refund.ok() && !IsSlug(refund.error(), "already_refunded"))
-                return std::move(refund).error();
-            RETURN_IF_ERROR(
-                tx.Exec("UPDATE rentals SET payment_status = 'REFUNDED' WHERE id = ?", {r->id}));
-        }
-        Log()->info("rental cancelled rental_id={} reason={}", r->id, e.reason);
-        return Ok{};
-    });
-}
-
-void RentalService::OnReturned(const cabinet::BankReturned& b) {
-    if (b.serial.empty()) return;
-    Status st = Complete(b);
-    if (!st.ok())
-        Log()->error("rental return handling failed serial={} station_id={} error={}", b.serial,
-                     b.station_id, st.error().message);
-}
-
-Status RentalService::Complete(const cabinet::BankReturned& b) {
-    return db_.Transact([&](db::Connection& tx) -> Status {
-        Micros at = b.at ? b.at : clock_.Now();
-        ASSIGN_OR_RETURN(auto r, repo::FindOpenRentalOfBank(tx, b.serial, at));
-        if (!r) return Ok{};
-        Micros started = r->started_at.value_or(r->created_at);
-        Micros due = r->started_at ? r->due_at : started + r->package_minutes * kMinute;
-        bool on_time = at <= due;
-        Money fee = LateFee(opts_, r->package_price, r->package_minutes, due, at);
-        ASSIGN_OR_RETURN(
-            int64_t n,
-            tx.Exec("UPDATE rentals SET status = 'COMPLETED', started_at = ?, "
-                    "due_at = ?, ended_at = ?, return_station_id = ?, "
-                    "is_returned_on_time = ?, overdue_amount = overdue_amount + ?, updated_at = ? "
-                    "WHERE id = ? AND status IN ('PENDING_POPUP', 'ACTIVE', "
-                    "'OVERDUE')",
-                    {started, due, at, b.station_id, on_time, fee.paisa, clock_.Now(), r->id}));
-        if (n == 0) return Ok{};
-        if (fee.paisa > 0) {
-            money::ChargeSpec cs;
-            cs.user_id = r->user_id;
-            cs.total = fee;
-            cs.key = "rental:" + r->id + ":late";
-            cs.description = "Late fee of rental " + r->rental_code;
-            cs.revenue = money::AccountKind::kLateFees;
-            cs.transaction_type = "RENTAL_DUE";
-            cs.metadata = {{"rental_id", r->id}};
-            auto charged = ledger_.Charge(tx, cs);
-            if (!charged.ok()) {
-                if (!IsSlug(charged.error(), "insufficient_balance"))
-                    return std::move(charged).error();
-                // unpaid: dues block new rentals until paid
-                RETURN_IF_ERROR(
-                    tx.Exec("UPDATE rentals SET payment_status = 'PENDING' WHERE id = ?", {r->id}));
-            } else {
-                RETURN_IF_ERROR(
-                    tx.Exec("UPDATE rentals SET amount_paid = amount_paid + ? WHERE id = ?",
-                            {fee.paisa, r->id}));
-            }
-        }
-        if (opts_.completion_points > 0)
-            RETURN_IF_ERROR(ledger_.AwardPoints(
-                tx, r->user_id, opts_.completion_points, "RENTAL_COMPLETE",
-                "rental:" + r->id + ":points:complete", "Rental " + r->rental_code + " completed"));
-        if (on_time && opts_.timely_points > 0) {
-            RETURN_IF_ERROR(ledger_.AwardPoints(tx, r->user_id, opts_.timely_points,
-                                                "TIMELY_RETURN",
-                                                "rental:" + r->id + ":points:timely",
-                                                "Rental " + r->rental_code + " returned on time"));
-            RETURN_IF_ERROR(tx.Exec(
-                "UPDATE rentals SET timely_return_bonus_awarded = 1 WHERE id = ?", {r->id}));
-        }
-        Log()->info("rental completed rental_id={} station_id={} late_fee={}", r->id, b.station_id,
-                    FormatDecimal(fee));
-        return Ok{};
     });
 }
 

@@ -5,17 +5,19 @@
 namespace ps::rentals {
 namespace {
 
-TEST(RentalLateFeeTest, GraceThenHourlyMultiplierThenDailyCap) {
-    RentalOptions o;
-    Money price{5000};  // NPR 50 for 60 min
-    EXPECT_EQ(LateFee(o, price, 60, 0, -kMinute).paisa, 0);
-    EXPECT_EQ(LateFee(o, price, 60, 0, 15 * kMinute).paisa, 0);
-    EXPECT_EQ(LateFee(o, price, 60, 0, 16 * kMinute).paisa, 10000);   // 1 h x 2 x 50
-    EXPECT_EQ(LateFee(o, price, 60, 0, 2 * kHour + 1).paisa, 30000);  // 3 h
-    EXPECT_EQ(LateFee(o, price, 60, 0, 20 * kHour).paisa, 100000);    // capped
-    EXPECT_EQ(LateFee(o, price, 60, 0, 25 * kHour).paisa, 200000);    // 2 days cap
-    EXPECT_EQ(LateFee(o, Money{15000}, 240, 0, kHour).paisa, 7500);   // 37.50/h x 2
-}
-
 }  // namespace
 }  // namespace ps::rentals
+
+TEST(RentalPostpaidTest, EveryStartedMinuteAtThePackageRate) {
+    using ps::Money;
+    using ps::kMinute;
+    using ps::kSecond;
+    // NPR 50 per 60 minutes: 83.33.. paisa a minute, rounded up on the total
+    EXPECT_EQ(ps::rentals::PostpaidCharge(Money{5000}, 60, 0).paisa, 0);
+    EXPECT_EQ(ps::rentals::PostpaidCharge(Money{5000}, 60, 1 * kSecond).paisa, 84);
+    EXPECT_EQ(ps::rentals::PostpaidCharge(Money{5000}, 60, 1 * kMinute).paisa, 84);
+    EXPECT_EQ(ps::rentals::PostpaidCharge(Money{5000}, 60, 1 * kMinute + 1).paisa, 167);
+    EXPECT_EQ(ps::rentals::PostpaidCharge(Money{5000}, 60, 60 * kMinute).paisa, 5000);
+    EXPECT_EQ(ps::rentals::PostpaidCharge(Money{5000}, 60, 90 * kMinute).paisa, 7500);
+    EXPECT_EQ(ps::rentals::PostpaidCharge(Money{5000}, 0, 90 * kMinute).paisa, 0);
+}

@@ -60,9 +60,9 @@ Response Nearby(StationServices& s, Request& req) {
     ASSIGN_OR_RESPOND(auto limit, QueryInt(req, "limit", 1, kMaxNearbyLimit));
     StationService::NearbyQuery q{
         {*lat, *lng}, radius.value_or(5.0), static_cast<int>(limit.value_or(kDefaultNearbyLimit))};
-    ASSIGN_OR_RESPOND(auto list, s.stations.Nearby(CallerOf(req), q));
-    return http::Success("Nearby stations retrieved successfully",
-                         json::object{{"count", list.size()}, {"results", Items(list)}});
+    Response r;
+    ASSIGN_OR_RESPOND(r.body, s.stations.NearbyBody(CallerOf(req), q));
+    return r;
 }
 
 Response Detail(StationServices& s, Request& req) {

@@ -1,16 +1,17 @@
 #include "domains/stations/station_service.hpp"
 
-#include <cstdio>
-#include <set>
-
 #include <algorithm>
 #include <unordered_map>
 
 #include "domains/stations/catalog_repository.hpp"
 #include "domains/stations/geo.hpp"
 #include "domains/stations/station_repository.hpp"
+#include "domains/stations/stations_json.hpp"
+#include "http/envelope.hpp"
 
 namespace ps::stations {
+
+namespace json = boost::json;
 
 namespace {
 
@@ -64,7 +65,10 @@ Result<StationDetail> LoadStationDetail(db::Connection& c, StationSummary summar
 }
 
 StationService::StationService(db::Database& db, const Clock& clock, StationOptions opts)
-    : db_(db), clock_(clock), opts_(opts) {}
+    : db_(db),
+      clock_(clock),
+      opts_(opts),
+      nearby_cache_(std::chrono::milliseconds(std::max(0, opts.nearby_cache_ms))) {}
 
 Result<std::vector<StationSummary>> StationService::List(const Caller& who, const ListQuery& q,
                                                          http::Page& page) {
@@ -103,39 +107,43 @@ Result<std::vector<StationSummary>> StationService::List(const Caller& who, cons
     });
 }
 
-Result<std::vector<StationSummary>> StationService::Nearby(const Caller& who,
-                                                           const NearbyQuery& q) {
+Result<std::string> StationService::NearbyBody(const Caller& who, const NearbyQuery& q) {
     RETURN_IF_ERROR(CheckCoordinates(q.at.lat, q.at.lng));
     if (!(q.radius_km >= kMinRadiusKm && q.radius_km <= kMaxRadiusKm))
         return FieldError("radius", "Ensure this value is between 0.1 and 50.");
     if (q.limit < 1 || q.limit > kMaxNearbyLimit)
         return FieldError("limit", "Ensure this value is between 1 and 1000.");
     const bool public_only = !who.is_staff;
-    std::vector<StationSummary> out;
-    const auto now = std::chrono::steady_clock::now();
-    const auto ttl = std::chrono::milliseconds(opts_.nearby_cache_ms);
-    char key[160];
-    std::snprintf(key, sizeof key, "%d|%.6f|%.6f|%.4f|%d", public_only, q.at.lat, q.at.lng,
-                  q.radius_km, q.limit);
-    bool hit = false;
-    if (opts_.nearby_cache_ms > 0) {
-        std::lock_guard lock(cache_mu_);
-        auto it = nearby_cache_.find(key);
-        if (it != nearby_cache_.end() && now - it->second.at < ttl) {
-            out = it->second.list;
-            hit = true;
-        }
+    const NearbyCache::Key key{public_only, q.at.lat, q.at.lng, q.radius_km, q.limit};
+    const auto read_at = NearbyCache::Clock::now();
+    std::shared_ptr<const RenderedNearby> rendered;
+    if (nearby_cache_.enabled()) rendered = nearby_cache_.Find(key, read_at);
+    if (!rendered) {
+        ASSIGN_OR_RETURN(rendered, RenderNearby(public_only, q));
+        if (nearby_cache_.enabled()) nearby_cache_.Put(key, read_at, rendered);
     }
-    if (!hit) {
-        ASSIGN_OR_RETURN(out, LoadNearby(public_only, q));
-        if (opts_.nearby_cache_ms > 0) {
-            std::lock_guard lock(cache_mu_);
-            if (nearby_cache_.size() >= 4096) nearby_cache_.clear();  // bounded memory
-            nearby_cache_[key] = Cached{now, out};
-        }
+    if (who.user_id <= 0) return rendered->anonymous();
+    ASSIGN_OR_RETURN(auto favorites, FavoriteIds(who.user_id));
+    return rendered->For(favorites);
+}
+
+// The anonymous body of a fresh answer.
+Result<std::shared_ptr<const RenderedNearby>> StationService::RenderNearby(bool public_only,
+                                                                           const NearbyQuery& q) {
+    ASSIGN_OR_RETURN(auto list, LoadNearby(public_only, q));
+    json::array items;
+    items.reserve(list.size());
+    std::vector<std::string> ids;
+    ids.reserve(list.size());
+    for (const auto& s : list) {
+        items.push_back(StationItemJson(s));
+        ids.push_back(s.station.id);
     }
-    if (who.user_id > 0) RETURN_IF_ERROR(MarkFavorites(who.user_id, out));
-    return out;
+    auto body = http::Success("Nearby stations retrieved successfully",
+                              json::object{{"count", list.size()}, {"results", std::move(items)}})
+                    .body;
+    ASSIGN_OR_RETURN(auto r, RenderedNearby::Make(std::move(body), ids));
+    return std::make_shared<const RenderedNearby>(std::move(r));
 }
 
 // Anonymous-shaped results (no favorites), fresh from the database.
@@ -160,14 +168,13 @@ Result<std::vector<StationSummary>> StationService::LoadNearby(bool public_only,
     });
 }
 
-Status StationService::MarkFavorites(int64_t user_id, std::vector<StationSummary>& list) {
+Result<std::unordered_set<std::string>> StationService::FavoriteIds(int64_t user_id) {
     ASSIGN_OR_RETURN(auto rows, db_.Read([&](db::Connection& c) {
         return c.Query("SELECT station_id FROM station_favorites WHERE user_id = ?", {user_id});
     }));
-    std::set<std::string> favorites;
-    for (const auto& r : rows) favorites.insert(r.Str(0));
-    for (auto& s : list) s.is_favorite = favorites.count(s.station.id) > 0;
-    return Ok{};
+    std::unordered_set<std::string> out;
+    for (const auto& r : rows) out.insert(r.Str(0));
+    return out;
 }
 
 Result<StationDetail> StationService::Detail(const Caller& who, const std::string& serial_number,

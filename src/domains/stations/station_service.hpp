@@ -4,15 +4,15 @@
 // detail with live counts, and favorites. Non-staff never see stations in maintenance.
 #pragma once
 
-#include <chrono>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "db/database.hpp"
+#include "domains/stations/nearby_cache.hpp"
 #include "domains/stations/station.hpp"
 #include "http/pagination.hpp"
 
@@ -20,8 +20,9 @@ namespace ps::stations {
 
 struct StationOptions {
     int min_rentable_battery = kDefaultMinRentableBattery;
-    // Nearby answers are kept this long per node (same query, same visibility); the caller's
-    // favorites are applied on every request. 0 turns the cache off.
+    // Nearby answers are kept this long per node (same query, same visibility), as rendered
+    // bodies (nearby_cache.hpp); the caller's favorites are applied on every request. 0 turns
+    // the cache off.
     int nearby_cache_ms = 1000;
 };
 
@@ -59,9 +60,10 @@ public:
         double radius_km = 5;
         int limit = kDefaultNearbyLimit;
     };
-    // Ordered by distance (then serial number). Errors: invalid_coordinates, validation_error
-    // (radius outside 0.1..50, limit outside 1..1000).
-    Result<std::vector<StationSummary>> Nearby(const Caller& who, const NearbyQuery& q);
+    // The response body (the envelope with {count, results}): stations ordered by distance
+    // (then serial number). Errors: invalid_coordinates, validation_error (radius outside
+    // 0.1..50, limit outside 1..1000).
+    Result<std::string> NearbyBody(const Caller& who, const NearbyQuery& q);
 
     // Errors: station_not_found (404), station_maintenance (non-staff), invalid_coordinates.
     Result<StationDetail> Detail(const Caller& who, const std::string& serial_number,
@@ -75,17 +77,14 @@ public:
 
 private:
     Result<std::vector<StationSummary>> LoadNearby(bool public_only, const NearbyQuery& q);
-    Status MarkFavorites(int64_t user_id, std::vector<StationSummary>& list);
+    Result<std::shared_ptr<const RenderedNearby>> RenderNearby(bool public_only,
+                                                               const NearbyQuery& q);
+    Result<std::unordered_set<std::string>> FavoriteIds(int64_t user_id);
 
     db::Database& db_;
     const Clock& clock_;
     StationOptions opts_;
-    struct Cached {
-        std::chrono::steady_clock::time_point at;
-        std::vector<StationSummary> list;
-    };
-    std::mutex cache_mu_;
-    std::map<std::string, Cached> nearby_cache_;
+    NearbyCache nearby_cache_;
 };
 
 // The parts of a detail (slots with banks, amenities, media, banks) around a summary.
