@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cabinet/frame_store.hpp"
+#include "domains/stations/bank_repository.hpp"
 #include "core/time_format.hpp"
 
 namespace ps::cabinet {
@@ -112,7 +113,7 @@ Result<BridgeOutcome> Returned(db::Connection& tx, Random& random, const LinkOpt
     std::string serial = Str(ev, "power_bank_serial");
     auto slot = Int(ev, "slot_number", 1, 255);
     if (serial.empty() || !slot) return FieldError("return_event", "power_bank_serial and slot_number are required.");
-    ASSIGN_OR_RETURN(auto bank, FindBank(tx, serial));
+    ASSIGN_OR_RETURN(auto bank, stations::repo::FindBankBySerial(tx, serial));
     if (!bank) return InvalidArgument("powerbank_not_found", "Power bank not found");
     ASSIGN_OR_RETURN(auto slot_row, tx.QueryOne(
         "SELECT 1 FROM station_slots WHERE station_id = ? AND slot_number = ?", {s.id, *slot}));

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <utility>
 
 #include "cabinet/transport.hpp"
 #include "core/crypto.hpp"
@@ -80,10 +81,13 @@ std::string RandomMqttPassword(Random& random) {
     return out;
 }
 
-BrokerAuth::BrokerAuth(BrokerAuthOptions options, Random& random) : options_(std::move(options)) {
+BrokerAuth::BrokerAuth(db::Database& db, BrokerAuthOptions options, Random& random)
+    : db_(db), options_(std::move(options)) {
     if (!options_.server_username.empty())
         server_hash_ = MosquittoPasswordHash(options_.server_password, random);
 }
+
+BrokerAuth::~BrokerAuth() { Stop(); }
 
 Status BrokerAuth::Write(const std::vector<MqttAccount>& accounts) {
     if (!enabled()) return Ok{};
@@ -100,9 +104,13 @@ Status BrokerAuth::Write(const std::vector<MqttAccount>& accounts) {
         passwords += a.username + ":" + a.password_hash + "\n";
         acl += "\nuser " + a.username + "\ntopic readwrite /powerbank/" + a.imei + "/#\n";
     }
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(write_mu_);
     RETURN_IF_ERROR(WriteAtomically(options_.password_file, passwords));
     if (!options_.acl_file.empty()) RETURN_IF_ERROR(WriteAtomically(options_.acl_file, acl));
+    {
+        std::lock_guard state(mu_);
+        ++rewrites_;
+    }
     if (!options_.pid_file.empty()) {
         std::ifstream in(options_.pid_file);
         long pid = 0;
@@ -112,9 +120,94 @@ Status BrokerAuth::Write(const std::vector<MqttAccount>& accounts) {
     return Ok{};
 }
 
-Status BrokerAuth::Sync(db::Database& db) {
-    ASSIGN_OR_RETURN(auto accounts, db.Read([](db::Connection& c) { return ListMqttAccounts(c); }));
+Status BrokerAuth::Sync() {
+    ASSIGN_OR_RETURN(auto accounts, db_.Read([](db::Connection& c) { return ListMqttAccounts(c); }));
     return Write(accounts);
+}
+
+Status BrokerAuth::Start() {
+    if (!enabled()) return Ok{};
+    RETURN_IF_ERROR(Sync());  // the files as the database has them, before any connect
+    std::lock_guard lock(mu_);
+    if (running_) return Ok{};
+    running_ = true;
+    stop_ = dirty_ = failing_ = false;
+    last_write_ = std::chrono::steady_clock::now();
+    writer_ = std::thread([this] { Run(); });
+    return Ok{};
+}
+
+void BrokerAuth::Stop() {
+    {
+        std::lock_guard lock(mu_);
+        if (!running_) return;
+        stop_ = true;
+    }
+    cv_.notify_all();
+    writer_.join();
+    bool left;
+    {
+        std::lock_guard lock(mu_);
+        running_ = false;
+        left = std::exchange(dirty_, false);  // a change between the writer's exit and now
+    }
+    if (left) {
+        if (auto st = Sync(); !st.ok())
+            Logger("cabinet")->error("broker auth files not written error={}", st.error().message);
+    }
+}
+
+Status BrokerAuth::Changed() {
+    if (!enabled()) return Ok{};
+    {
+        std::lock_guard lock(mu_);
+        if (running_) {
+            dirty_ = true;
+            cv_.notify_all();
+            if (failing_)
+                return Unavailable("broker_auth_failing", "broker credential files cannot be written");
+            return Ok{};
+        }
+    }
+    return Sync();
+}
+
+int64_t BrokerAuth::rewrites() const {
+    std::lock_guard lock(mu_);
+    return rewrites_;
+}
+
+bool BrokerAuth::pending() const {
+    std::lock_guard lock(mu_);
+    return dirty_ || writing_;
+}
+
+void BrokerAuth::Run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+        cv_.wait(lock, [&] { return stop_ || dirty_; });
+        if (!dirty_) break;  // stopping with nothing pending
+        // At most one rewrite per min_interval; a stop flushes at once.
+        cv_.wait_until(lock, last_write_ + options_.min_interval, [&] { return stop_; });
+        // Cleared before the database is read: a change committed from now on is not in this
+        // rewrite, and marks the files stale again.
+        dirty_ = false;
+        writing_ = true;
+        lock.unlock();
+        Status st = Sync();
+        lock.lock();
+        writing_ = false;
+        last_write_ = std::chrono::steady_clock::now();
+        if (st.ok()) {
+            if (failing_) Logger("cabinet")->info("broker auth files written again");
+            failing_ = false;
+            continue;
+        }
+        if (!failing_)
+            Logger("cabinet")->error("broker auth files not written error={}", st.error().message);
+        failing_ = dirty_ = true;  // retried after min_interval
+        if (stop_) break;
+    }
 }
 
 }  // namespace ps::cabinet

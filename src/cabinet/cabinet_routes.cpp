@@ -132,7 +132,8 @@ Response CabinetEndpoints::Connect(Request& req) {
         return TouchLiveness(tx, station->id, now);
     });
     if (!st.ok()) return Reply(500, nullptr, st.error().message);
-    if (auto w = auth_.Sync(db_); !w.ok()) {  // file I/O after commit
+    // The writer puts the committed credentials in the broker's files within its interval.
+    if (auto w = auth_.Changed(); !w.ok()) {
         Log()->error("broker auth files not written error={}", w.error().message);
         return Reply(500, nullptr, "credentials not available");
     }

@@ -3,7 +3,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 
-#include "cabinet/bank_store.hpp"
+#include "domains/stations/bank_repository.hpp"
+#include "domains/stations/inventory_repository.hpp"
 #include "cabinet/station_lookup.hpp"
 
 namespace ps::cabinet {
@@ -51,7 +52,7 @@ Result<std::string> CommandQueue::EnqueueCommand(db::Connection& tx, std::string
     if (!station) return NotFound("station_not_found", "Station not found");
     std::string expected;  // the bank a popup by slot should bring out, for the EjectResult
     if (const auto* p = std::get_if<PopupHoleCommand>(&command)) {
-        ASSIGN_OR_RETURN(expected, SerialInSlot(tx, station->id, p->hole));
+        ASSIGN_OR_RETURN(expected, stations::repo::SerialInSlot(tx, station->id, p->hole));
     }
     return Insert(tx, station_id, command, requested_by, reason, "", expected);
 }
@@ -87,14 +88,14 @@ Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_v
         auto r = std::from_chars(serial.data(), serial.data() + serial.size(), sn);
         if (r.ec != std::errc() || r.ptr != serial.data() + serial.size() || sn == 0)
             return InvalidArgument("invalid_target", "Power bank serial must be a 32-bit number");
-        ASSIGN_OR_RETURN(auto bank, FindBank(tx, serial));
-        if (!bank || bank->station_id != station->id || !bank->slot)
+        ASSIGN_OR_RETURN(auto bank, stations::repo::FindBankBySerial(tx, serial));
+        if (!bank || bank->current_station_id != station->id || !bank->current_slot)
             return FailedPrecondition("powerbank_not_in_station", "Power bank is not in this station");
         command = PopupSnCommand{sn};
     } else {
         if (target.slot < 1 || target.slot > 255)
             return InvalidArgument("invalid_target", "Slot must be 1-255");
-        ASSIGN_OR_RETURN(serial, SerialInSlot(tx, station->id, target.slot));
+        ASSIGN_OR_RETURN(serial, stations::repo::SerialInSlot(tx, station->id, target.slot));
         if (serial.empty()) return FailedPrecondition("slot_empty", "No power bank in that slot");
         command = PopupHoleCommand{static_cast<uint8_t>(target.slot), 0};
     }

@@ -7,10 +7,13 @@
 #include <set>
 
 #include "core/time_format.hpp"
+#include "domains/stations/bank_repository.hpp"
+#include "domains/stations/inventory_repository.hpp"
 
 namespace ps::cabinet {
 
 namespace json = boost::json;
+namespace repo = stations::repo;
 
 namespace {
 
@@ -97,10 +100,10 @@ Result<InventoryOutcome> ApplyInventory(db::Connection& c, Random& random,
     int max_slot = 0;
     // Where banks were before this report: a bank moved by an earlier reading of this same
     // report (slot clean-up) must not look like it came from a user's hand.
-    std::map<std::string, int64_t> before;
+    std::map<std::string, int> before;
     {
-        ASSIGN_OR_RETURN(auto banks, BanksAtStation(c, station.id));
-        for (const auto& b : banks) before[b.serial] = b.slot.value_or(0);
+        ASSIGN_OR_RETURN(auto banks, repo::BanksAtStation(c, station.id));
+        for (const auto& b : banks) before[b.serial_number] = b.current_slot.value_or(0);
     }
     for (const auto& r : readings) {
         if (!options.full && r.serial.empty()) continue;  // a partial check lists some banks only
@@ -109,35 +112,36 @@ Result<InventoryOutcome> ApplyInventory(db::Connection& c, Random& random,
         std::optional<std::string> bank_id;
         if (!r.serial.empty()) {
             bool created = false;
-            ASSIGN_OR_RETURN(BankRow bank, FindOrCreateBank(c, random, r.serial, r.battery, at, created));
+            ASSIGN_OR_RETURN(auto bank, repo::FindOrCreateBank(c, random, r.serial, r.battery, at, created));
             auto was = before.find(r.serial);
             if (was != before.end()) {  // recorded at this station when the report began
-                bank.station_id = station.id;
-                bank.slot = was->second;
+                bank.current_station_id = station.id;
+                bank.current_slot = was->second;
             }
-            bool here = bank.station_id == station.id && bank.slot == r.slot;
-            bool other_station = bank.station_id && *bank.station_id != station.id;
-            bool from_hand = !created && !bank.station_id;
+            bool here = bank.current_station_id == station.id && bank.current_slot == r.slot;
+            bool other_station = bank.current_station_id && *bank.current_station_id != station.id;
+            bool from_hand = !created && !bank.current_station_id;
             if (from_hand) {
                 if (options.evidence == Evidence::kUnverified) {
                     out.unverified.push_back(r.serial);
                     continue;  // the slot stays as it was until the cabinet confirms
                 }
-                ASSIGN_OR_RETURN(bool ejecting, EjectedFromSince(c, bank.id, station.id, r.slot,
+                ASSIGN_OR_RETURN(bool ejecting, repo::EjectedFromSince(c, bank.id, station.id, r.slot,
                                                                  at - options.eject_grace));
                 if (ejecting) continue;  // still in the slot's mouth right after the eject
             }
-            RETURN_IF_ERROR(MoveBank(c, bank, station.id, r.slot,
+            RETURN_IF_ERROR(repo::MoveBank(c, bank, station.id, r.slot,
                                      {r.battery, r.bank_status, r.bank_hardware}, at));
             if (created)
-                RETURN_IF_ERROR(AddHistory(c, bank.id, "SEEN", station.id, r.slot, {}, at));
+                RETURN_IF_ERROR(repo::AddHistory(c, bank.id, "SEEN", station.id, r.slot, {}, at));
             else if (from_hand)
-                RETURN_IF_ERROR(AddHistory(c, bank.id, "RETURNED", station.id, r.slot,
-                                           {{"source", "inventory"}}, at));
+                RETURN_IF_ERROR(repo::AddHistory(c, bank.id, "RETURNED", station.id, r.slot,
+                                                 {{"source", "inventory"}}, at));
             else if (!here)
-                RETURN_IF_ERROR(AddHistory(c, bank.id, "MOVED", station.id, r.slot,
-                                           {{"from_station_id", *bank.station_id},
-                                            {"from_slot", bank.slot.value_or(0)}}, at));
+                RETURN_IF_ERROR(repo::AddHistory(c, bank.id, "MOVED", station.id, r.slot,
+                                                 {{"from_station_id", *bank.current_station_id},
+                                                  {"from_slot", bank.current_slot.value_or(0)}},
+                                                 at));
             bool arrived = from_hand || (other_station && options.evidence != Evidence::kUnverified);
             if (arrived) {
                 ASSIGN_OR_RETURN(auto ev, Arrival(c, station, r.slot, r.serial, r.battery,
@@ -147,19 +151,18 @@ Result<InventoryOutcome> ApplyInventory(db::Connection& c, Random& random,
             bank_id = bank.id;
             ++out.banks_updated;
         }
-        RETURN_IF_ERROR(ClearSlotOccupants(c, station.id, r.slot, bank_id.value_or(""), at));
-        RETURN_IF_ERROR(UpsertSlot(c, random, station.id,
+        RETURN_IF_ERROR(repo::ClearSlotOccupants(c, station.id, r.slot, bank_id.value_or(""), at));
+        RETURN_IF_ERROR(repo::UpsertSlot(c, random, station.id,
                                    {r.slot, r.slot_status, r.battery, bank_id, r.slot_metadata}, at));
         ++out.slots_updated;
     }
     if (options.full) {  // banks recorded here but in no reported slot have left
-        ASSIGN_OR_RETURN(auto banks, BanksAtStation(c, station.id));
+        ASSIGN_OR_RETURN(auto banks, repo::BanksAtStation(c, station.id));
         for (const auto& b : banks) {
-            if (b.slot && reported.count(static_cast<int>(*b.slot))) continue;
-            RETURN_IF_ERROR(UnlinkBank(c, b.id, at));
-            RETURN_IF_ERROR(AddHistory(c, b.id, "MISSING", station.id,
-                                       b.slot ? std::optional<int>(static_cast<int>(*b.slot)) : std::nullopt,
-                                       {{"reason", "slot not reported"}}, at));
+            if (b.current_slot && reported.count(*b.current_slot)) continue;
+            RETURN_IF_ERROR(repo::UnlinkBank(c, b.id, at));
+            RETURN_IF_ERROR(repo::AddHistory(c, b.id, "MISSING", station.id, b.current_slot,
+                                             {{"reason", "slot not reported"}}, at));
         }
     }
     if (max_slot > 0) RETURN_IF_ERROR(EnsureSlotCount(c, station.id, max_slot, at));
@@ -171,13 +174,14 @@ Result<BankReturned> PlaceReturnedBank(db::Connection& c, Random& random,
                                        const std::string& serial, int battery,
                                        std::string source, Micros claim_window, Micros at) {
     bool created = false;
-    ASSIGN_OR_RETURN(BankRow bank, FindOrCreateBank(c, random, serial, battery, at, created));
-    RETURN_IF_ERROR(ClearSlotOccupants(c, station.id, slot, bank.id, at));
-    RETURN_IF_ERROR(MoveBank(c, bank, station.id, slot, {battery, "", {}}, at));
-    RETURN_IF_ERROR(AddHistory(c, bank.id, "RETURNED", station.id, slot, {{"source", source}}, at));
+    ASSIGN_OR_RETURN(auto bank, repo::FindOrCreateBank(c, random, serial, battery, at, created));
+    RETURN_IF_ERROR(repo::ClearSlotOccupants(c, station.id, slot, bank.id, at));
+    RETURN_IF_ERROR(repo::MoveBank(c, bank, station.id, slot, {battery, "", {}}, at));
+    RETURN_IF_ERROR(
+        repo::AddHistory(c, bank.id, "RETURNED", station.id, slot, {{"source", source}}, at));
     json::object meta{{"micro_switch", "1"}, {"solenoid_valve", "0"}, {"lock_count", 0},
                       {"state", 1}, {"last_updated", FormatDtU(at)}};
-    RETURN_IF_ERROR(UpsertSlot(c, random, station.id, {slot, "OCCUPIED", battery, bank.id, meta}, at));
+    RETURN_IF_ERROR(repo::UpsertSlot(c, random, station.id, {slot, "OCCUPIED", battery, bank.id, meta}, at));
     RETURN_IF_ERROR(EnsureSlotCount(c, station.id, slot, at));
     return Arrival(c, station, slot, serial, battery, std::move(source), claim_window, at);
 }
@@ -185,20 +189,17 @@ Result<BankReturned> PlaceReturnedBank(db::Connection& c, Random& random,
 Result<std::string> RemoveEjectedBank(db::Connection& c, const CabinetStation& station, int slot,
                                       std::string serial, std::string_view command_id, Micros at) {
     if (serial.empty()) {
-        ASSIGN_OR_RETURN(serial, SerialInSlot(c, station.id, slot));
+        ASSIGN_OR_RETURN(serial, repo::SerialInSlot(c, station.id, slot));
     }
     if (!serial.empty()) {
-        ASSIGN_OR_RETURN(auto bank, FindBank(c, serial));
+        ASSIGN_OR_RETURN(auto bank, repo::FindBankBySerial(c, serial));
         if (bank) {
-            RETURN_IF_ERROR(UnlinkBank(c, bank->id, at));
-            RETURN_IF_ERROR(AddHistory(c, bank->id, "EJECTED", station.id, slot,
-                                       {{"command_id", command_id}}, at));
+            RETURN_IF_ERROR(repo::UnlinkBank(c, bank->id, at));
+            RETURN_IF_ERROR(repo::AddHistory(c, bank->id, "EJECTED", station.id, slot,
+                                             {{"command_id", command_id}}, at));
         }
     }
-    RETURN_IF_ERROR(c.Exec(
-        "UPDATE station_slots SET power_bank_id = NULL, battery_level = 0, status = CASE WHEN "
-        "status = 'MAINTENANCE' THEN status ELSE 'AVAILABLE' END, last_updated = ? WHERE "
-        "station_id = ? AND slot_number = ?", {at, station.id, slot}));
+    RETURN_IF_ERROR(repo::EmptySlot(c, station.id, slot, at));
     return serial;
 }
 

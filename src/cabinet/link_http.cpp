@@ -5,6 +5,7 @@
 
 #include "cabinet/frame_store.hpp"
 #include "cabinet/link.hpp"
+#include "domains/stations/inventory_repository.hpp"
 #include "core/log.hpp"
 
 namespace ps::cabinet {
@@ -65,7 +66,7 @@ Status Link::HandleHttpReturn(const CabinetStation& s, const std::string& serial
                         std::string(raw_query), json::serialize(parsed), "", now};
         RETURN_IF_ERROR(StoreFrame(tx, rec));
         RETURN_IF_ERROR(TouchLiveness(tx, s.id, now));
-        ASSIGN_OR_RETURN(auto in_slot, SerialInSlot(tx, s.id, hole));
+        ASSIGN_OR_RETURN(auto in_slot, stations::repo::SerialInSlot(tx, s.id, hole));
         if (in_slot == serial) return Ok{};  // the 0x40 frame already placed it
         RETURN_IF_ERROR(RecordReturnClaim(tx, s.id, serial, hole, now));
         return QueueCheckAll(tx, s, fx);

@@ -27,7 +27,7 @@ CabinetModule::CabinetModule(db::Database& db, const Clock& clock, Random& rando
         a.server_username = settings_.mqtt_username;
         a.server_password = settings_.mqtt_password;
     }
-    auth_ = std::make_unique<BrokerAuth>(std::move(a), random_);
+    auth_ = std::make_unique<BrokerAuth>(db_, std::move(a), random_);
     LinkOptions lo = settings_.link;
     lo.timing = settings_.dispatch.timing;
     link_ = std::make_unique<Link>(db_, clock_, random_, events_, commands_, lo);
@@ -41,7 +41,7 @@ CabinetModule::~CabinetModule() { Stop(); }
 
 Status CabinetModule::Start() {
     if (started_) return Ok{};
-    if (auth_->enabled()) RETURN_IF_ERROR(auth_->Sync(db_));
+    RETURN_IF_ERROR(auth_->Start());  // files from the database, then the coalescing writer
     RETURN_IF_ERROR(transport_->Start());
     link_->Start();
     if (settings_.run_dispatcher) dispatcher_->Start();
@@ -57,6 +57,7 @@ void CabinetModule::Stop() {
     dispatcher_->Stop();
     transport_->Stop();
     link_->Stop();
+    auth_->Stop();
     started_ = false;
 }
 

@@ -102,6 +102,12 @@ public:
     // Runs fn inside one serializable transaction (BEGIN IMMEDIATE on SQLite, SERIALIZABLE on
     // PostgreSQL), committing when fn returns a value and rolling back on an error. Busy/serialization failures are retried a few times,
     // so fn must not have side effects outside the database.
+    // Nesting: while a transaction runs on this thread, every Transact and Read made on the same
+    // thread and database joins it (same connection, so it reads its own writes). A nested
+    // Transact runs under a savepoint: its error rolls back only its own work and is returned to
+    // its caller, who may go on; a busy/serialization failure inside it makes the outermost
+    // transaction roll back and retry as a whole, whatever its fn returns. Only the outermost
+    // transaction commits.
     template <typename F>
     auto Transact(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
         using R = decltype(fn(std::declval<Connection&>()));
@@ -117,18 +123,23 @@ public:
 
     virtual PoolStats Stats() const = 0;
 
+    // A borrowed connection: owned (returned to the pool when the lease ends) or, inside a
+    // transaction running on this thread, that transaction's connection (joined, not owned).
     class Lease {
     public:
-        Lease(Database* db, std::unique_ptr<Connection> c) : db_(db), c_(std::move(c)) {}
+        Lease(Database* db, std::unique_ptr<Connection> c)
+            : db_(db), c_(std::move(c)), conn_(c_.get()) {}
+        explicit Lease(Connection& joined) : db_(nullptr), conn_(&joined) {}
         Lease(Lease&&) = default;
         ~Lease() { if (c_) db_->Release(std::move(c_)); }
-        Connection& operator*() { return *c_; }
-        Connection* operator->() { return c_.get(); }
+        Connection& operator*() { return *conn_; }
+        Connection* operator->() { return conn_; }
         void Discard() { c_.reset(); }  // the connection is broken: do not return it
 
     private:
         Database* db_;
         std::unique_ptr<Connection> c_;
+        Connection* conn_;
     };
     virtual Result<Lease> Acquire() = 0;
 

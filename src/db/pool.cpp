@@ -2,11 +2,29 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <thread>
+#include <utility>
 
 namespace ps::db {
 
+namespace {
+
+// The transaction running on this thread (Database::Transact's nesting rule): its database and
+// connection, and the busy/serialization failure a nested call met, which dooms the attempt.
+struct Ambient {
+    const PooledDatabase* db = nullptr;
+    Connection* conn = nullptr;
+    std::optional<Error> retry;
+};
+thread_local Ambient t_ambient;
+
+constexpr const char* kNested = "db_nested";
+
+}  // namespace
+
 Result<Database::Lease> PooledDatabase::Acquire() {
+    if (t_ambient.db == this) return Lease(*t_ambient.conn);
     std::unique_lock lock(mu_);
     for (;;) {
         if (!idle_.empty()) {
@@ -48,24 +66,62 @@ PoolStats PooledDatabase::Stats() const {
     return {size_, in_use_, waits_};
 }
 
+Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn) {
+    Connection& c = *t_ambient.conn;
+    if (auto r = c.Exec(std::string("SAVEPOINT ") + kNested); !r.ok()) return std::move(r).error();
+    auto undo = [&] {
+        (void)c.Exec(std::string("ROLLBACK TO SAVEPOINT ") + kNested);
+        (void)c.Exec(std::string("RELEASE SAVEPOINT ") + kNested);
+    };
+    Status st = Ok{};
+    try {
+        st = fn(c);
+    } catch (...) {
+        undo();
+        throw;
+    }
+    if (!st.ok()) {
+        undo();
+        if (IsRetryable(st.error()) && !t_ambient.retry) t_ambient.retry = st.error();
+        return st;
+    }
+    if (auto r = c.Exec(std::string("RELEASE SAVEPOINT ") + kNested); !r.ok())
+        return std::move(r).error();
+    return Ok{};
+}
+
 Status PooledDatabase::RunTransaction(const std::function<Status(Connection&)>& fn) {
+    if (t_ambient.db == this) return RunNested(fn);
     for (int attempt = 0;; ++attempt) {
         auto lease = Acquire();
         if (!lease.ok()) return std::move(lease).error();
         Connection& c = **lease;
-        Status st = [&]() -> Status {
-            if (auto r = c.Exec(BeginSql()); !r.ok()) return std::move(r).error();
-            Status body = fn(c);
-            if (!body.ok()) {
-                (void)c.Exec("ROLLBACK");
-                return body;
-            }
-            if (auto r = c.Exec("COMMIT"); !r.ok()) {
-                (void)c.Exec("ROLLBACK");
-                return std::move(r).error();
-            }
-            return Ok{};
-        }();
+        Ambient outer = std::exchange(t_ambient, Ambient{this, &c, std::nullopt});
+        Status st = Ok{};
+        try {
+            st = [&]() -> Status {
+                if (auto r = c.Exec(BeginSql()); !r.ok()) return std::move(r).error();
+                Status body = fn(c);
+                // A nested call met contention: this attempt's snapshot is stale, whatever fn
+                // made of that error.
+                if (t_ambient.retry && (body.ok() || !IsRetryable(body.error())))
+                    body = *t_ambient.retry;
+                if (!body.ok()) {
+                    (void)c.Exec("ROLLBACK");
+                    return body;
+                }
+                if (auto r = c.Exec("COMMIT"); !r.ok()) {
+                    (void)c.Exec("ROLLBACK");
+                    return std::move(r).error();
+                }
+                return Ok{};
+            }();
+        } catch (...) {
+            (void)c.Exec("ROLLBACK");
+            t_ambient = std::move(outer);
+            throw;
+        }
+        t_ambient = std::move(outer);
         if (st.ok() || !IsRetryable(st.error()) || attempt >= 30) return st;
         // Jittered backoff, capped: contention clears in milliseconds.
         auto cap = std::min(50, 1 << std::min(attempt, 6));

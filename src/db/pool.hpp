@@ -1,5 +1,6 @@
 // A bounded connection pool shared by both drivers: connections are created on demand up to
-// the limit, then borrowers wait. Transactions with retry on busy/serialization failures.
+// the limit, then borrowers wait. Transactions with retry on busy/serialization failures; a
+// transaction nested on the same thread joins the running one (database.hpp, Transact).
 #pragma once
 
 #include <condition_variable>
@@ -23,6 +24,9 @@ protected:
     Status RunTransaction(const std::function<Status(Connection&)>& fn) override;
 
 private:
+    // A Transact inside the transaction running on this thread: a savepoint on its connection.
+    Status RunNested(const std::function<Status(Connection&)>& fn);
+
     mutable std::mutex mu_;
     std::condition_variable cv_;
     std::deque<std::unique_ptr<Connection>> idle_;

@@ -1,5 +1,12 @@
-// SQLite driver: WAL, synchronous=FULL (money is never lost on power failure), a busy timeout,
-// and a per-connection cache of prepared statements.
+// SQLite driver: WAL, synchronous=FULL, a busy timeout, and a per-connection cache of prepared
+// statements.
+// Durability: with WAL + FULL every COMMIT fsyncs the WAL, so a committed transaction survives
+// kill -9 AND power loss. synchronous=NORMAL would also survive kill -9 (the WAL is in the OS
+// page cache before COMMIT returns) but may lose the last commits on power loss -- a wallet
+// debit or a stored Idempotency-Key answer the client already acted on. Money keeps FULL; the
+// price is one fsync per commit (SQLite has one writer, so no group commit), which is why the
+// money routes commit once per request (Idempotent, IdempotentWork::kDatabaseOnly) and why
+// write throughput follows the disk's fsync latency.
 #include <sqlite3.h>
 
 #include <unordered_map>

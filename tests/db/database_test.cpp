@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #include "db/migrator.hpp"
@@ -53,6 +54,76 @@ TEST_F(DatabaseTest, AFailedTransactionLeavesNothing) {
     EXPECT_EQ(r.error().slug, "rule");
     auto n = db.Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM kv"); });
     EXPECT_EQ((*n)->Int(0), 0);
+}
+
+int64_t Count(Database& db, const char* where = "1 = 1") {
+    auto n = db.Read([&](Connection& c) {
+        return c.QueryOne(std::string("SELECT COUNT(*) FROM kv WHERE ") + where);
+    });
+    return n.ok() && *n ? (*n)->Int(0) : -1;
+}
+
+TEST_F(DatabaseTest, NestedTransactionsJoinTheOneRunningOnTheThread) {
+    std::atomic<int64_t> seen_outside{-1};
+    auto r = db.Transact([&](Connection& outer) -> Result<int64_t> {
+        RETURN_IF_ERROR(outer.Exec("INSERT INTO kv (k, n) VALUES ('outer', 1)"));
+        // Joined: the same connection, so it sees the uncommitted row and commits with it.
+        auto inner = db.Transact([&](Connection& c) -> Result<int64_t> {
+            EXPECT_EQ(&c, &outer);
+            RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES ('inner', 2)"));
+            return c.Exec("UPDATE kv SET n = n + 10 WHERE k = 'outer'");
+        });
+        RETURN_IF_ERROR(inner);
+        // A nested failure undoes only its own work; the caller goes on.
+        auto refused = db.Transact([&](Connection& c) -> Result<int> {
+            RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES ('refused', 3)"));
+            return FailedPrecondition("rule", "refused");
+        });
+        EXPECT_EQ(refused.error().slug, "rule");
+        // Reads on this thread join too; another thread sees nothing before the commit.
+        std::thread([&] { seen_outside = Count(db); }).join();
+        ASSIGN_OR_RETURN(auto n, db.Read([](Connection& c) {
+            return c.QueryOne("SELECT SUM(n) FROM kv");
+        }));
+        return (*n).Int(0);
+    });
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(*r, 13);
+    EXPECT_EQ(seen_outside.load(), 0);
+    EXPECT_EQ(Count(db), 2);
+    EXPECT_EQ(Count(db, "k = 'refused'"), 0);
+    // An outer failure rolls back what the nested calls did, and so does an exception.
+    auto failed = db.Transact([&](Connection&) -> Result<int> {
+        RETURN_IF_ERROR(db.Transact([](Connection& c) { return c.Exec("DELETE FROM kv"); }));
+        return FailedPrecondition("rule", "refused");
+    });
+    EXPECT_FALSE(failed.ok());
+    EXPECT_THROW((void)db.Transact([&](Connection& c) -> Result<int64_t> {
+                     RETURN_IF_ERROR(c.Exec("DELETE FROM kv"));
+                     throw std::runtime_error("handler bug");
+                 }),
+                 std::runtime_error);
+    EXPECT_EQ(Count(db), 2);
+    // The connection went back to the pool clean: a new transaction works.
+    EXPECT_TRUE(db.Transact([](Connection& c) { return c.Exec("UPDATE kv SET n = 0"); }).ok());
+}
+
+TEST_F(DatabaseTest, ContentionInANestedTransactionRetriesTheWholeOne) {
+    int attempts = 0;
+    auto r = db.Transact([&](Connection& c) -> Result<int> {
+        ++attempts;
+        RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES (?, 1)", {"try" + std::to_string(attempts)}));
+        auto inner = db.Transact([&](Connection&) -> Result<int> {
+            if (attempts < 3) return Error(ErrorCode::kUnavailable, "serialization_failure", "x");
+            return 0;
+        });
+        (void)inner;  // even a caller that swallows the error does not commit a stale attempt
+        return attempts;
+    });
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, 3);
+    EXPECT_EQ(Count(db), 1);
+    EXPECT_EQ(Count(db, "k = 'try3'"), 1);
 }
 
 TEST_F(DatabaseTest, UniqueViolationsAreConflicts) {

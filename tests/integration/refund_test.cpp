@@ -124,7 +124,10 @@ TEST_F(RefundTest, ApprovedTopUpGoesBackThroughKhaltiOnce) {
     EXPECT_EQ(done.data().at("message"), "Refund approved successfully");
     EXPECT_EQ(khalti_.Find(pidx)->refunded, 30000);
     EXPECT_EQ(Balances().wallet, Money{0});
+    EXPECT_EQ(Balances().points, 0);  // the 30 reward points went with the top-up
+    EXPECT_EQ(Balances().points_earned, 0);
     EXPECT_EQ(Process(id, "APPROVE").ErrorCode(), "invalid_refund_status");
+    EXPECT_EQ(Balances().points, 0);
     EXPECT_EQ(khalti_.Find(pidx)->refunded, 30000);
     EXPECT_EQ(Balances().wallet, Money{0});
     EXPECT_EQ(c().Get("/api/admin/refunds", staff_).data().at("pagination").at("total_count"), 0);
@@ -183,6 +186,45 @@ TEST_F(RefundTest, SpentTopUpCannotBeRefundedAndEsewaNeedsAManualRefund) {
     auto listed = c().Get("/api/admin/refunds?status=APPROVED", staff_);
     std::string notes(listed.data().at("results").as_array()[0].at("admin_notes").as_string());
     EXPECT_NE(notes.find("Manual refund required"), std::string::npos) << notes;
+}
+
+TEST_F(RefundTest, RefundedTopUpTakesBackOnlyTheRewardPointsLeft) {
+    std::string txn = KhaltiTopUp("500");  // NPR 500 and 50 points
+    auto& s = *server_->app().services;
+    int64_t uid = UserId();
+    // NPR 3 paid with 30 of the 50 points: 20 left, the wallet untouched.
+    auto charge = server_->db().Transact([&](db::Connection& cn) {
+        return s.ledger->Charge(
+            cn, money::ChargeSpec{uid, Money{300}, "rental:r3:start", "Rental 10 min",
+                                  money::AccountKind::kRentalRevenue, "RENTAL"});
+    });
+    ASSERT_TRUE(charge.ok());
+    ASSERT_EQ(charge->split.points_used, 30);
+    ASSERT_EQ(Balances().points, 20);
+    std::string id(Ask(txn).data().at("refund").at("id").as_string());
+    auto done = Process(id, "APPROVE");
+    ASSERT_EQ(done.status, 200) << done.body;
+    money::Balances after = Balances();
+    EXPECT_EQ(after.wallet, Money{0});
+    EXPECT_EQ(after.points, 0);          // 20 taken back, never below zero
+    EXPECT_EQ(after.points_earned, 30);  // 50 earned, 20 of them taken back
+    auto history = c().Get("/api/points/history?source=REFUND", user_);
+    ASSERT_EQ(history.status, 200) << history.body;
+    const auto& rows = history.data().at("results").as_array();
+    ASSERT_EQ(rows.size(), 1u) << history.body;
+    EXPECT_EQ(rows[0].at("transaction_type"), "SPENT");
+    EXPECT_EQ(rows[0].at("formatted_points"), "-20 points");
+    auto summary = c().Get("/api/points/summary", user_);
+    EXPECT_NE(summary.body.find("\"total_points_earned\":30"), std::string::npos) << summary.body;
+    // Approving again is refused and takes nothing more; the books balance.
+    EXPECT_EQ(Process(id, "APPROVE").ErrorCode(), "invalid_refund_status");
+    auto clawbacks = server_->db().Read([](db::Connection& cn) {
+        return cn.QueryOne("SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'points_clawback'");
+    });
+    EXPECT_EQ((*clawbacks)->Int(0), 1);
+    auto audit = money::AuditLedger(server_->db());
+    ASSERT_TRUE(audit.ok());
+    EXPECT_EQ(audit->Issues(), 0);
 }
 
 TEST_F(RefundTest, RentalChargeGoesBackToPointsAndWallet) {

@@ -259,6 +259,35 @@ TEST_F(RentalLifecycleTest, RemindersOverdueNoticesAndLateFeeAccrual) {
               "Rental overdue");
 }
 
+// The bank goes back into a cabinet whose return frame never arrives (it was offline); the
+// next inventory it reports (a check_all here) is the evidence, and the rental ends then, late
+// fee by that time.
+TEST_F(RentalLifecycleTest, AReturnSeenOnlyInALaterInventoryClosesTheRental) {
+    User u = Eligible("quietreturn", Money{100000});
+    std::string id = Rent(u, 1, "SN-QA", 52080001);
+    Micros due = DueAt(id);
+    auto& back = Cabinet(2, "SN-QB", {});
+    srv.fake_clock()->Advance(2 * kHour);
+    back.PutBank(3, 52080001, 60);  // silently: no 0x40 frame
+    srv.fake_clock()->Advance(30 * kMinute);
+    EXPECT_EQ(StatusOf(id), "ACTIVE");
+    Micros seen = Now();
+    std::string station = Str("SELECT id FROM stations WHERE serial_number = 'SN-QB'");
+    ASSERT_TRUE(srv.db()
+                    .Transact([&](db::Connection& tx) -> Status {
+                        return Status(m.commands().EnsureCheckAll(tx, station, "test"));
+                    })
+                    .ok());
+    m.dispatcher().Wake();
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);
+    EXPECT_EQ(Str("SELECT return_station_id FROM rentals WHERE id = ?", {id}), station);
+    EXPECT_EQ(Int("SELECT ended_at FROM rentals WHERE id = ?", {id}), seen);
+    EXPECT_EQ(Int("SELECT overdue_amount FROM rentals WHERE id = ?", {id}), Late(due, seen).paisa);
+    EXPECT_EQ(Int("SELECT slot_number FROM station_slots WHERE power_bank_id = (SELECT id FROM "
+                  "power_banks WHERE serial_number = '52080001')"),
+              3);
+}
+
 TEST_F(RentalLifecycleTest, RentalsOpenLongerThan48HoursAreFlaggedForStaff) {
     ASSERT_TRUE(srv.db()
                     .Transact([&](db::Connection& tx) -> Status {

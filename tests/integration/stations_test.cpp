@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app/services.hpp"
+#include "cabinet/inventory.hpp"
 #include "domains/stations/fleet_seed.hpp"
 #include "domains/stations/geo.hpp"
 #include "support/test_server.hpp"
@@ -34,6 +35,33 @@ protected:
             return conn.QueryOne("SELECT id FROM stations WHERE serial_number = ?", {sn});
         });
         return row.ok() && *row ? (**row).Str(0) : "";
+    }
+    // What the cabinet link applies from an inventory (a partial check, or a full upload).
+    Status Report(const std::string& sn, const std::vector<cabinet::SlotReading>& readings,
+                  bool full) {
+        return s.db().Transact([&](db::Connection& tx) -> Status {
+            ASSIGN_OR_RETURN(auto st, cabinet::FindStationBySerial(tx, sn));
+            if (!st) return NotFound("station_not_found", sn);
+            cabinet::InventoryOptions o;
+            o.full = full;
+            ASSIGN_OR_RETURN(auto out, cabinet::ApplyInventory(tx, *s.app().random, *st, readings,
+                                                               o, s.app().clock->Now()));
+            return Ok{};
+        });
+    }
+    static cabinet::SlotReading Bank(int slot, const std::string& serial, int battery) {
+        cabinet::SlotReading r;
+        r.slot = slot;
+        r.slot_status = "OCCUPIED";
+        r.serial = serial;
+        r.battery = battery;
+        return r;
+    }
+    static cabinet::SlotReading Empty(int slot) {
+        cabinet::SlotReading r;
+        r.slot = slot;
+        r.slot_status = "AVAILABLE";
+        return r;
     }
     std::string User(const std::string& name) {
         return s.SignUp(name + "@example.com", name).first;
@@ -185,10 +213,8 @@ TEST_F(StationsTest, DetailCountsFollowTheBatteryOfTheBanks) {
     EXPECT_EQ(slots[1].at("powerbank").at("status"), "AVAILABLE");
 
     // The cabinet reports slot 2's bank at 15 %: no longer rentable.
-    auto& inv = *s.app().services->inventory;
-    auto out = inv.ApplyInventory(StationId("SN000001"),
-                                  {{2, stations::FleetBankSerial(1, 2), 15, false}});
-    ASSERT_TRUE(out.ok()) << out.error().message;
+    auto st = Report("SN000001", {Bank(2, stations::FleetBankSerial(1, 2), 15)}, false);
+    ASSERT_TRUE(st.ok()) << st.error().message;
     auto after = c.Get("/api/stations/SN000001");
     EXPECT_EQ(after.data().at("available_slots"), 2);
     EXPECT_EQ(after.data().at("free_slots"), 5);
@@ -196,11 +222,13 @@ TEST_F(StationsTest, DetailCountsFollowTheBatteryOfTheBanks) {
     EXPECT_EQ(Count("SELECT battery_level FROM power_banks WHERE serial_number = ?",
                     {stations::FleetBankSerial(1, 2)}),
               15);
-    // Back to 20 %: rentable again. An emptied hole frees a slot.
-    ASSERT_TRUE(
-        inv.ApplyInventory(StationId("SN000001"), {{2, stations::FleetBankSerial(1, 2), 20, false},
-                                                   {5, std::nullopt, std::nullopt, false}})
-            .ok());
+    // Back to 20 %: rentable again. A full upload with slot 5 empty frees that slot.
+    std::vector<cabinet::SlotReading> full;
+    for (int k = 1; k <= 8; ++k)
+        full.push_back(k == 2 ? Bank(2, stations::FleetBankSerial(1, 2), 20)
+                       : k == 8 ? Bank(8, stations::FleetBankSerial(1, 8), stations::FleetBankBattery(1, 8))
+                                : Empty(k));
+    ASSERT_TRUE(Report("SN000001", full, true).ok());
     auto again = c.Get("/api/stations/SN000001");
     EXPECT_EQ(again.data().at("available_slots"), 2);
     EXPECT_EQ(again.data().at("free_slots"), 6);
@@ -327,43 +355,18 @@ TEST_F(StationsTest, InventoryApiForTheCabinetLinkAndRentals) {
     int best = 0;
     for (int k : {2, 5, 8}) best = std::max(best, stations::FleetBankBattery(1, k));
     EXPECT_EQ((*pick)->bank.battery_level, best);
+    // Once the cabinet reports that bank below the minimum, another one is picked; with every
+    // bank low, none.
     int slot = (*pick)->slot.slot_number;
-    auto out = inv.MarkBankEjected(id, slot, std::string("rental-1"));
-    ASSERT_TRUE(out.ok()) << out.error().message;
-    EXPECT_EQ(out->status, "RENTED");
-    EXPECT_EQ(c.Get("/api/stations/SN000001").data().at("available_slots"), 2);
-    EXPECT_EQ(inv.MarkBankEjected(id, slot, std::nullopt).error().slug, "slot_empty");
-    // Returned at station 2, slot 1 (free there).
-    std::string id2 = (*inv.FindBySerial("SN000002"))->id;
-    auto back = inv.MarkBankReturned(id2, 1, out->serial_number, 64);
-    ASSERT_TRUE(back.ok()) << back.error().message;
-    EXPECT_EQ(back->status, "AVAILABLE");
-    EXPECT_EQ(back->battery_level, 64);
-    EXPECT_EQ(*back->current_slot, 1);
-    EXPECT_EQ(Count("SELECT COUNT(*) FROM power_bank_history WHERE power_bank_id = ? AND event IN "
-                    "('EJECTED', 'RETURNED')",
-                    {back->id}),
-              2);
-    auto d2 = c.Get("/api/stations/SN000002");
-    EXPECT_EQ(d2.data().at("slots").at(0).at("powerbank").at("serial_number"),
-              json::value(out->serial_number));
-    // A bank never seen, a faulty hole and a hole past total_slots.
-    auto inv2 = inv.ApplyInventory(id, {{1, std::string("99000001"), 90, false},
-                                        {3, std::nullopt, std::nullopt, true},
-                                        {10, std::string("99000002"), 50, false}});
-    ASSERT_TRUE(inv2.ok()) << inv2.error().message;
-    EXPECT_EQ(inv2->banks_created, 2);
-    auto d1 = c.Get("/api/stations/SN000001");
-    EXPECT_EQ(d1.data().at("total_slots"), 10);
-    EXPECT_EQ(d1.data().at("slots").at(2).at("status"), "ERROR");
-    EXPECT_EQ(d1.data().at("slots").at(9).at("status"), "OCCUPIED");
-    EXPECT_FALSE(inv.ApplyInventory(id, {{0, std::nullopt, std::nullopt, false}}).ok());
-    EXPECT_FALSE(inv.ApplyInventory(id, {{1, std::string("x"), 101, false}}).ok());
-    // Liveness.
-    ASSERT_TRUE(inv.SetLiveness(id, false).ok());
-    EXPECT_EQ(c.Get("/api/stations/SN000001").data().at("status"), "OFFLINE");
-    ASSERT_TRUE(inv.SetLiveness(id, true).ok());
-    EXPECT_EQ(c.Get("/api/stations/SN000001").data().at("status"), "ONLINE");
+    ASSERT_TRUE(Report("SN000001", {Bank(slot, (*pick)->bank.serial_number, 5)}, false).ok());
+    auto next = inv.PickRentableBank(id);
+    ASSERT_TRUE(next.ok() && *next);
+    EXPECT_NE((*next)->slot.slot_number, slot);
+    EXPECT_LT((*next)->bank.battery_level, best + 1);
+    std::vector<cabinet::SlotReading> low;
+    for (int k : {2, 5, 8}) low.push_back(Bank(k, stations::FleetBankSerial(1, k), 1));
+    ASSERT_TRUE(Report("SN000001", low, false).ok());
+    EXPECT_FALSE(*inv.PickRentableBank(id));
 }
 
 }  // namespace

@@ -195,13 +195,19 @@ TEST_F(WithdrawalTest, CancelRejectApproveMoveTheMoney) {
     EXPECT_EQ(an.at("rejected_withdrawals"), 1);
     EXPECT_EQ(an.at("pending_withdrawals"), 0);
     EXPECT_EQ(an.at("today_withdrawals").at("count"), 3);
-    // The books: nothing left payable; the payout and the fee left through clearing accounts.
-    auto payable = server_->db().Read([](db::Connection& cn) {
-        return cn.QueryOne(
-            "SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts "
-            "WHERE kind = 'withdrawals_payable'");
-    });
-    EXPECT_EQ((*payable)->Int(0), 0);
+    // The books: nothing left payable; the net amount went to the Khalti clearing account and
+    // the fee (2 % of 2000 + 10 = NPR 50) to its own revenue account, not to a clearing one.
+    auto balance_of = [&](const std::string& where) {
+        auto row = server_->db().Read([&](db::Connection& cn) {
+            return cn.QueryOne("SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e JOIN "
+                               "ledger_accounts a ON a.id = e.account_id WHERE " + where);
+        });
+        return row.ok() && *row ? (*row)->Int(0) : -1;
+    };
+    EXPECT_EQ(balance_of("kind = 'withdrawals_payable'"), 0);
+    EXPECT_EQ(balance_of("kind = 'withdrawal_fees' AND a.unit = 'NPR'"), 5000);
+    EXPECT_EQ(balance_of("kind = 'gateway_clearing' AND gateway = 'khalti'"), 195000);
+    EXPECT_EQ(balance_of("kind = 'gateway_clearing' AND gateway = 'withdrawal_fees'"), 0);
     auto audit = money::AuditLedger(server_->db());
     ASSERT_TRUE(audit.ok());
     EXPECT_EQ(audit->Issues(), 0);

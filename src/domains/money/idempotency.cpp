@@ -127,8 +127,83 @@ bool ShouldStoreResponse(const http::Response& r) {
            std::end(kMalformed);
 }
 
-http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inner) {
-    return [&db, &clock, inner = std::move(inner)](http::Request& req) -> http::Response {
+namespace {
+
+http::Response VerdictResponse(Claim& claim) {
+    switch (claim.verdict) {
+        case Verdict::kReplay: return std::move(claim.stored);
+        case Verdict::kMismatch:
+            return http::Failure(Error(ErrorCode::kUnprocessable, "idempotency_key_reused",
+                                       "This Idempotency-Key was already used with a "
+                                       "different request."));
+        case Verdict::kInProgress:
+        case Verdict::kRun: break;
+    }
+    return http::Failure(Conflict("request_in_progress",
+                                  "A request with this Idempotency-Key is still being processed."));
+}
+
+// The work may call out (a gateway, a cabinet): claim, run outside any transaction, store.
+http::Response RunInSteps(db::Database& db, http::Request& req, const std::string& scope,
+                          const std::string& key, int64_t user_id, const std::string& hash,
+                          Micros now, const http::Handler& inner) {
+    auto claim = db.Transact([&](db::Connection& c) {
+        return ClaimKey(c, scope, key, user_id, hash, now);
+    });
+    if (!claim.ok()) return http::Failure(claim.error());
+    if (claim->verdict != Verdict::kRun) return VerdictResponse(*claim);
+    req.headers.emplace_back(kClaimHeader, std::to_string(claim->id));
+    http::Response resp;
+    try {
+        resp = inner(req);
+    } catch (...) {
+        Finish(db, scope, key, http::Response{503, "application/json", "", {}});  // release
+        throw;
+    }
+    Finish(db, scope, key, resp);
+    return resp;
+}
+
+constexpr const char* kReleaseSlug = "idempotency_release";
+
+// Database work only: claim, handler and stored response commit together in one transaction,
+// which the handler's own Transact and Read calls join (db::Database::Transact). A crash before
+// the commit leaves no trace of the request (no claim, no effect), so the retry simply runs it;
+// a claim is never seen "running" by others and never goes stale. A concurrent request with the
+// same key waits for this transaction (SQLite's write lock, PostgreSQL's unique index, then a
+// serialization retry) and replays the stored response. An answer that is not stored (409, 503,
+// ...) rolls back everything the handler did, so its retry cannot apply it twice.
+http::Response RunInOneTransaction(db::Database& db, http::Request& req, const std::string& scope,
+                                   const std::string& key, int64_t user_id,
+                                   const std::string& hash, Micros now,
+                                   const http::Handler& inner) {
+    http::Response released;
+    auto out = db.Transact([&](db::Connection& c) -> Result<http::Response> {
+        std::erase_if(req.headers, [](const auto& h) { return h.first == kClaimHeader; });
+        ASSIGN_OR_RETURN(Claim claim, ClaimKey(c, scope, key, user_id, hash, now));
+        if (claim.verdict != Verdict::kRun) return VerdictResponse(claim);
+        req.headers.emplace_back(kClaimHeader, std::to_string(claim.id));
+        http::Response resp = inner(req);
+        if (!ShouldStoreResponse(resp)) {
+            released = std::move(resp);
+            return Error(ErrorCode::kConflict, kReleaseSlug, "response not stored: roll back");
+        }
+        RETURN_IF_ERROR(c.Exec(
+            "UPDATE idempotency_keys SET state = 'done', response_status = ?, "
+            "response_content_type = ?, response_body = ? WHERE id = ?",
+            {resp.status, resp.content_type, resp.body, claim.id}));
+        return resp;
+    });
+    if (out.ok()) return std::move(*out);
+    if (out.error().slug == kReleaseSlug) return released;
+    return http::Failure(out.error());
+}
+
+}  // namespace
+
+http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inner,
+                         IdempotentWork work) {
+    return [&db, &clock, work, inner = std::move(inner)](http::Request& req) -> http::Response {
         std::erase_if(req.headers, [](const auto& h) { return h.first == kClaimHeader; });
         auto key = IdempotencyKeyOf(req);
         if (!key) return inner(req);
@@ -140,32 +215,9 @@ http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inn
         std::string scope = std::to_string(user_id) + " " + req.method + " " + req.path;
         std::string hash = RequestFingerprint(req);
         Micros now = clock.Now();
-        auto claim = db.Transact([&](db::Connection& c) {
-            return ClaimKey(c, scope, *key, user_id, hash, now);
-        });
-        if (!claim.ok()) return http::Failure(claim.error());
-        switch (claim->verdict) {
-            case Verdict::kReplay: return std::move(claim->stored);
-            case Verdict::kMismatch:
-                return http::Failure(Error(ErrorCode::kUnprocessable, "idempotency_key_reused",
-                                           "This Idempotency-Key was already used with a "
-                                           "different request."));
-            case Verdict::kInProgress:
-                return http::Failure(Conflict("request_in_progress",
-                                              "A request with this Idempotency-Key is still "
-                                              "being processed."));
-            case Verdict::kRun: break;
-        }
-        req.headers.emplace_back(kClaimHeader, std::to_string(claim->id));
-        http::Response resp;
-        try {
-            resp = inner(req);
-        } catch (...) {
-            Finish(db, scope, *key, http::Response{503, "application/json", "", {}});  // release
-            throw;
-        }
-        Finish(db, scope, *key, resp);
-        return resp;
+        if (work == IdempotentWork::kDatabaseOnly)
+            return RunInOneTransaction(db, req, scope, *key, user_id, hash, now, inner);
+        return RunInSteps(db, req, scope, *key, user_id, hash, now, inner);
     };
 }
 

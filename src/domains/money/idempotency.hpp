@@ -1,6 +1,6 @@
 // Idempotency-Key for POSTs that move money or a power bank (Stripe semantics, table
 // idempotency_keys, migration 0003). Wrap a handler: `r.Add("POST", p, auth, Idempotent(db,
-// clock, handler))`.
+// clock, handler[, IdempotentWork::kDatabaseOnly]))`.
 // - No Idempotency-Key header: the request runs normally.
 // - The key (1..255 printable characters) is scoped to (user, method, path).
 // - First use: the key is claimed (state running), the handler runs, and its response (status,
@@ -15,6 +15,17 @@
 //   ledger keys from the claim (IdempotencyClaimOf: stable across a take-over, new once the key
 //   has expired) to make that re-run harmless.
 // - Keys expire after 24 h (then count as new); the idempotency_cleanup job deletes them.
+// Two ways to run the handler (IdempotentWork):
+// - kExternal (default; the handler calls a gateway or a cabinet): claim, handler and storing
+//   the response are three transactions, so no transaction stays open across the network call;
+//   the claim is visible as running meanwhile, hence the 409 and the stale take-over above.
+// - kDatabaseOnly (the handler only touches the database): the three commit as ONE transaction,
+//   which the handler's own Database::Transact and Read calls join (nested Transact calls run
+//   under savepoints). One commit per request instead of three; a crash before the commit
+//   leaves neither the claim nor any effect, so there is no stale claim to wait 5 min for; a
+//   concurrent request with the same key waits for the commit and replays (no 409); an answer
+//   that is not stored rolls the handler's work back with the claim. A take-over of a stale
+//   claim left by a kExternal run still applies.
 // The fingerprint is SHA-256 over the parsed body fields (keys sorted) and files, so the same
 // form sent with another multipart boundary is the same request.
 #pragma once
@@ -31,7 +42,9 @@ namespace ps::money {
 constexpr Micros kIdempotencyTtl = 24 * kHour;
 constexpr Micros kIdempotencyStale = 5 * kMinute;
 
-http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inner);
+enum class IdempotentWork { kExternal, kDatabaseOnly };
+http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inner,
+                         IdempotentWork work = IdempotentWork::kExternal);
 
 // The request's Idempotency-Key header if present (possibly invalid), else nullopt.
 std::optional<std::string> IdempotencyKeyOf(const http::Request& req);

@@ -14,7 +14,8 @@ namespace {
 
 constexpr std::string_view kKindNames[] = {
     "user_wallet", "user_points", "gateway_clearing", "rental_revenue", "late_fees",
-    "penalties",   "refunds",     "withdrawals_payable", "promotions", "staff_adjustments"};
+    "penalties",   "refunds",     "withdrawals_payable", "promotions", "staff_adjustments",
+    "withdrawal_fees"};
 
 Error Unbalanced(std::string msg) { return InvalidArgument("unbalanced_transfer", std::move(msg)); }
 
@@ -224,7 +225,17 @@ Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& 
             return Error(ErrorCode::kUnavailable, "serialization_failure", "Concurrent transfer key");
         t.id = ins[0].Int(0);
         for (auto& l : legs) {
-            bool guarded = IsUserKind(l.account.kind) && l.amount < 0;
+            // Only user accounts keep a cached balance (read on every charge). A system
+            // account's balance is the sum of its entries: updating one shared row per posting
+            // would serialize every transfer of the whole system on it.
+            if (!IsUserKind(l.account.kind)) {
+                RETURN_IF_ERROR(tx.Exec(
+                    "INSERT INTO ledger_entries (transfer_id, account_id, amount, unit, "
+                    "balance_after, created_at) VALUES (?, ?, ?, ?, 0, ?)",
+                    {t.id, l.account_id, l.amount, UnitName(l.account.unit), t.created_at}));
+                continue;
+            }
+            bool guarded = l.amount < 0;
             auto upd = guarded
                 ? tx.Query("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? AND "
                            "balance + ? >= 0 RETURNING balance",

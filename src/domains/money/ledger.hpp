@@ -5,7 +5,10 @@
 // account's balance. User wallets and points can never go below zero (FailedPrecondition
 // "insufficient_balance", context {shortfall:"X.XX", unit:"NPR"} or {shortfall:"N", unit:"PTS"}).
 // Every transfer has a unique idempotency key: posting a key again returns the first transfer
-// (replayed=true) and applies nothing. Cached balances are updated in the same transaction.
+// (replayed=true) and applies nothing. User accounts keep a cached balance, updated in the same
+// transaction (entries carry balance_after); system accounts keep none (their cached balance
+// stays 0 and their entries' balance_after is 0): their balance is the sum of their entries, so
+// no shared row is written by every posting.
 //
 // All writers take the caller's transaction (`db::Connection& tx`, inside Database::Transact),
 // so a business change and its money movement commit together. A failed call leaves nothing
@@ -39,6 +42,7 @@ namespace ps::money {
 enum class AccountKind {
     kUserWallet, kUserPoints, kGatewayClearing, kRentalRevenue, kLateFees, kPenalties,
     kRefunds, kWithdrawalsPayable, kPromotions, kStaffAdjustments,
+    kWithdrawalFees,  // revenue: the withdrawal fee (2 % + NPR 10) kept from each payout
 };
 enum class Unit { kNpr, kPts };
 
@@ -144,7 +148,8 @@ struct Balances {
     Money wallet;
     int64_t points = 0;
     Money total_topup;        // sum of TOPUP credits to the wallet
-    int64_t points_earned = 0;  // points ever credited, refunds of spent points excluded
+    int64_t points_earned = 0;  // points ever credited, refunds of spent points excluded,
+                                // clawbacks (refunded top-ups) deducted
 };
 
 class Ledger {
@@ -172,6 +177,14 @@ public:
     Result<TransferRecord> SpendPoints(db::Connection& tx, int64_t user_id, int64_t points,
                                        const std::string& source, const std::string& key,
                                        const std::string& description);
+    // Takes back the points an award (AwardPoints, key `award_key`) gave, as many as the user
+    // still has: user points -> promotions/PTS (kind points_clawback, source REFUND), never
+    // below zero; points already spent stay spent. Returns the points taken back (0 when the
+    // award does not exist or the user has none left; then nothing is posted). Idempotent by
+    // `key`: a replay returns what the first posting took back.
+    Result<int64_t> ClawBackPoints(db::Connection& tx, int64_t user_id,
+                                   const std::string& award_key, const std::string& key,
+                                   const std::string& description);
     // Staff points adjustment (staff_adjustments/PTS), delta may be negative.
     Result<TransferRecord> AdjustPoints(db::Connection& tx, int64_t user_id, int64_t delta,
                                         const std::string& key, const std::string& reason);

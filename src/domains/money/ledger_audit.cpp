@@ -23,12 +23,14 @@ Result<AuditReport> AuditLedger(db::Database& db) {
         AuditReport r;
         ASSIGN_OR_RETURN(auto count, c.QueryOne("SELECT COUNT(*) FROM ledger_accounts"));
         r.accounts = count->Int(0);
-        // One statement, so cached and computed come from the same snapshot.
+        // One statement, so cached and computed come from the same snapshot. Only user
+        // accounts cache a balance (ledger.hpp).
         ASSIGN_OR_RETURN(auto rows, c.Query(
             "SELECT a.id, a.kind, a.unit, COALESCE(a.user_id, 0), a.balance, "
             "COALESCE(s.total, 0) FROM ledger_accounts a LEFT JOIN (SELECT account_id, "
             "SUM(amount) AS total FROM ledger_entries GROUP BY account_id) s "
-            "ON s.account_id = a.id WHERE a.balance <> COALESCE(s.total, 0) ORDER BY a.id"));
+            "ON s.account_id = a.id WHERE a.kind IN ('user_wallet', 'user_points') AND "
+            "a.balance <> COALESCE(s.total, 0) ORDER BY a.id"));
         for (const auto& row : rows)
             r.mismatches.push_back({row.Int(0), row.Str(1), row.Str(2), row.Int(3), row.Int(4), row.Int(5)});
         ASSIGN_OR_RETURN(auto totals, c.Query(

@@ -218,6 +218,28 @@ Result<TransferRecord> Ledger::SpendPoints(db::Connection& tx, int64_t user_id, 
     return Transfer(tx, t);
 }
 
+Result<int64_t> Ledger::ClawBackPoints(db::Connection& tx, int64_t user_id,
+                                       const std::string& award_key, const std::string& key,
+                                       const std::string& description) {
+    ASSIGN_OR_RETURN(auto done, FindByKey(tx, key));
+    if (done) {
+        RETURN_IF_ERROR(CheckReplay(*done, "points_clawback", user_id));
+        return -done->DeltaOf(UserPoints(user_id));
+    }
+    ASSIGN_OR_RETURN(auto award, FindByKey(tx, award_key));
+    if (!award) return int64_t{0};
+    RETURN_IF_ERROR(CheckReplay(*award, "points_award", user_id));
+    ASSIGN_OR_RETURN(auto have, Spendable(tx, user_id));
+    int64_t points = std::min(award->DeltaOf(UserPoints(user_id)), have.second);
+    if (points <= 0) return int64_t{0};
+    TransferSpec t{key, "points_clawback", user_id, "REFUND", description,
+                   json::object{{"award_transfer_id", award->id}}};
+    t.entries = {{UserPoints(user_id), -points},
+                 {SystemAccount(AccountKind::kPromotions, Unit::kPts), points}};
+    ASSIGN_OR_RETURN(auto posted, Transfer(tx, t));
+    return -posted.DeltaOf(UserPoints(user_id));
+}
+
 Result<TransferRecord> Ledger::AdjustPoints(db::Connection& tx, int64_t user_id, int64_t delta,
                                             const std::string& key, const std::string& reason) {
     if (delta == 0) return InvalidArgument("invalid_amount", "A points adjustment cannot be zero");
@@ -231,8 +253,8 @@ Result<Balances> Ledger::ReadBalances(db::Connection& c, int64_t user_id) {
     ASSIGN_OR_RETURN(auto rows, c.Query(
         "SELECT a.kind, a.balance, (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e "
         "JOIN ledger_transfers t ON t.id = e.transfer_id WHERE e.account_id = a.id AND "
-        "e.amount > 0 AND ((a.kind = 'user_wallet' AND t.transaction_type = 'TOPUP') OR "
-        "(a.kind = 'user_points' AND t.kind <> 'refund'))) "
+        "((e.amount > 0 AND ((a.kind = 'user_wallet' AND t.transaction_type = 'TOPUP') OR "
+        "(a.kind = 'user_points' AND t.kind <> 'refund'))) OR t.kind = 'points_clawback')) "
         "FROM ledger_accounts a WHERE a.user_id = ? AND a.kind IN ('user_wallet', 'user_points')",
         {user_id}));
     Balances b;

@@ -176,6 +176,11 @@ Result<PointsStats> PointsSummary(db::Connection& c, int64_t user_id, Micros now
         auto& when = positive ? s.last_earned : s.last_spent;
         if (!when || last > *when) when = last;
         if (kind == "points_adjustment") continue;  // neither earned nor spent
+        if (kind == "points_clawback") {  // a refunded top-up's reward: earned no more
+            s.earned += sum;
+            s.from_topups += sum;
+            continue;
+        }
         if (!positive) { s.spent += -sum; continue; }
         if (kind == "refund") { s.spent -= sum; continue; }  // spent points given back
         s.earned += sum;

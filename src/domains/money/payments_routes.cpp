@@ -181,7 +181,10 @@ json::object WithdrawalJson(const Withdrawal& w) {
 
 void RegisterRefundWithdrawalRoutes(http::Router& r, PaymentsDeps d) {
     auto bind = [&](auto fn) { return [d, fn](Request& req) mutable { return fn(d, req); }; };
-    auto idem = [&](auto fn) { return Idempotent(d.db, d.clock, bind(fn)); };
+    // Requesting and cancelling only touch the database: one transaction each.
+    auto idem = [&](auto fn) {
+        return Idempotent(d.db, d.clock, bind(fn), IdempotentWork::kDatabaseOnly);
+    };
     r.Add("GET", "/api/payments/refunds", Auth::kUser, bind(ListRefunds));
     r.Add("POST", "/api/payments/refunds", Auth::kUser, idem(RequestRefund));
     r.Add("GET", "/api/payments/withdrawals", Auth::kUser, bind(ListWithdrawals));

@@ -111,6 +111,7 @@ Result<RefundRecord> RefundService::Decide(const admin::Actor& actor, const std:
     Micros now = clock_.Now();
     return db_.Transact([&](db::Connection& c) -> Result<RefundRecord> {
         gateway_txn.reset();
+        int64_t clawed_back = 0;
         ASSIGN_OR_RETURN(auto found, refunds::Find(c, refund_id));
         if (!found) return FailedPrecondition("refund_not_found", "Refund not found");
         RefundRecord r = *found;
@@ -136,6 +137,12 @@ Result<RefundRecord> RefundService::Decide(const admin::Actor& actor, const std:
                 auto t, ledger_.Debit(c, r.user_id, r.amount, ToGateway(r, *r.gateway, intent_id),
                                       "refund:" + r.id));
             (void)t;
+            // The top-up's reward goes with it, as far as the user still has the points.
+            ASSIGN_OR_RETURN(clawed_back,
+                             ledger_.ClawBackPoints(c, r.user_id, "topup-points:" + intent_id,
+                                                    "refund:" + r.id + ":points",
+                                                    "Top-up reward taken back: refund of " +
+                                                        r.transaction_id));
             r.status = "APPROVED";
             r.gateway_status = "PENDING";
         } else {
@@ -155,6 +162,7 @@ Result<RefundRecord> RefundService::Decide(const admin::Actor& actor, const std:
              json::object{{"status", r.status},
                           {"amount", FormatDecimal(r.amount)},
                           {"transaction_id", r.transaction_id},
+                          {"points_taken_back", clawed_back},
                           {"admin_notes",
                            r.admin_notes ? json::value(*r.admin_notes) : json::value(nullptr)}},
              std::string(approve ? "Approved" : "Rejected") + " refund of NPR " +

@@ -4,7 +4,11 @@
 //   - a RENTAL / RENTAL_DUE / FINE charge: ledger Refund to the sources it came from (points as
 //     points, wallet as wallet; key "refund:"+id) -> PROCESSED;
 //   - a TOPUP: the amount leaves the wallet back to the gateway's clearing account (ledger Debit,
-//     key "refund:"+id; insufficient_balance if it was spent) -> APPROVED, then the gateway is
+//     key "refund:"+id; insufficient_balance if it was spent) and the points the top-up earned
+//     (+10 per NPR 100) are taken back (ledger ClawBackPoints, key "refund:"+id+":points"): as
+//     many as the user still has, never below zero -- points already spent on rentals stay
+//     spent (the rental was delivered), which the promotions account absorbs as any reward
+//     does; the refund is not refused for it. -> APPROVED, then the gateway is
 //     asked to refund OUTSIDE the transaction: success -> PROCESSED; eSewa (no refund API) ->
 //     gateway_status MANUAL_REQUIRED with a note; a gateway error -> FAILED with a note. Either
 //     way an operator sees it; nothing is retried blindly (a retry could refund twice).

@@ -185,7 +185,8 @@ void RegisterTopUpRoutes(http::Router& r, PaymentsDeps d) {
     const bool kBlocking = true;  // these call the gateways
     r.Add("POST", "/api/payments/wallet/topup-intent", Auth::kUser, idem(TopUpIntent), kBlocking);
     r.Add("POST", "/api/payments/verify", Auth::kOptional, idem(Verify), kBlocking);
-    r.Add("POST", "/api/payments/cancel/{intent_id}", Auth::kUser, idem(Cancel));
+    r.Add("POST", "/api/payments/cancel/{intent_id}", Auth::kUser,
+          Idempotent(d.db, d.clock, bind(Cancel), IdempotentWork::kDatabaseOnly));
     r.Add("GET", "/api/payments/esewa/success", Auth::kNone, bind(EsewaSuccess), kBlocking);
     r.Add("GET", "/api/payments/esewa/failure", Auth::kNone, bind(EsewaFailure), kBlocking);
     r.Add("GET", "/api/payments/khalti/callback", Auth::kNone, bind(KhaltiCallback), kBlocking);

@@ -212,8 +212,16 @@ Result<VerifyResult> TopUpService::Settle(const PaymentIntent& p, const Confirma
         }
         std::string txn = t.transaction_id.value_or("");
         RETURN_IF_ERROR(intents::MarkCompleted(c, p.id, conf.transaction_id, txn, now));
-        ASSIGN_OR_RETURN(auto b, Ledger::ReadBalances(c, p.user_id));
-        return VerifyResult{p.id, p.gateway, txn, p.user_id, p.amount, b.wallet, points, false};
+        // The wallet after the credit is the credit's own balance_after (ReadBalances would also
+        // sum the user's whole history for totals this answer does not show).
+        Money wallet{-1};
+        for (const auto& e : t.entries)
+            if (!t.replayed && e.account == UserWallet(p.user_id)) wallet = Money{e.balance_after};
+        if (wallet.paisa < 0) {
+            ASSIGN_OR_RETURN(auto b, Ledger::ReadBalances(c, p.user_id));
+            wallet = b.wallet;
+        }
+        return VerifyResult{p.id, p.gateway, txn, p.user_id, p.amount, wallet, points, false};
     });
     if (done.ok() && !done->already_verified)
         Log()->info("topup credited intent_id={} user_id={} gateway={} amount={} txn={}", p.id,

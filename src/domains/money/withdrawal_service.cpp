@@ -87,7 +87,7 @@ TransferSpec Payout(const Withdrawal& w) {
                    json::object{{"withdrawal_id", w.id}}};
     t.entries = {{SystemAccount(AccountKind::kWithdrawalsPayable), -w.amount.paisa},
                  {GatewayClearing(w.method), w.net_amount.paisa},
-                 {GatewayClearing("withdrawal_fees"), w.processing_fee.paisa}};
+                 {SystemAccount(AccountKind::kWithdrawalFees), w.processing_fee.paisa}};
     return t;
 }
 

@@ -4,10 +4,11 @@
 // paisa) + NPR 10, taken from the amount. Money, all through the ledger:
 //   request:         wallet -> withdrawals_payable (Debit, key "withdrawal:"+id), at once;
 //   cancel / reject: withdrawals_payable -> wallet ("withdrawal:"+id+":return");
-//   approve:         withdrawals_payable -> gateway_clearing[method] (net) and the fee to
-//                    gateway_clearing["withdrawal_fees"] ("withdrawal:"+id+":payout") ->
+//   approve:         withdrawals_payable -> gateway_clearing[method] (net) and the fee to the
+//                    withdrawal_fees revenue account ("withdrawal:"+id+":payout") ->
 //                    COMPLETED; staff pay it out by hand (no payout API), gateway_reference
-//                    records theirs.
+//                    records theirs. (Payouts posted before that account kind existed booked the
+//                    fee to gateway_clearing["withdrawal_fees"]; those entries stay as posted.)
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,6 +1,8 @@
 // Power bank rows, history, staff lists and fleet analytics (bank_repository.hpp).
 #include "domains/stations/bank_repository.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "domains/stations/repo_rows.hpp"
 
 namespace ps::stations::repo {
@@ -95,11 +97,11 @@ Status UpdateBank(db::Connection& c, const PowerBank& b) {
 
 Status AddHistory(db::Connection& c, const std::string& bank_id, std::string_view event,
                   const std::optional<std::string>& station_id, std::optional<int> slot_number,
-                  const std::string& detail, Micros now) {
+                  const boost::json::object& detail, Micros now) {
     RETURN_IF_ERROR(c.Exec(
         "INSERT INTO power_bank_history (power_bank_id, event, station_id, slot_number, detail, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        {bank_id, event, station_id, slot_number, detail, now}));
+        {bank_id, event, station_id, slot_number, boost::json::serialize(detail), now}));
     return Ok{};
 }
 

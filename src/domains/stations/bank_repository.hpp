@@ -2,6 +2,7 @@
 // | STATUS), and the staff lists and fleet analytics. Runs on the caller's connection.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,10 +17,9 @@ Result<std::optional<PowerBank>> FindBankBySerial(db::Connection& c, const std::
 Status InsertBank(db::Connection& c, const PowerBank& b);
 // Writes every column but id, serial_number and created_at.
 Status UpdateBank(db::Connection& c, const PowerBank& b);
-// detail: a JSON object as text.
 Status AddHistory(db::Connection& c, const std::string& bank_id, std::string_view event,
                   const std::optional<std::string>& station_id, std::optional<int> slot_number,
-                  const std::string& detail, Micros now);
+                  const boost::json::object& detail, Micros now);
 
 // A bank with where it is, for the staff views.
 struct BankRow {

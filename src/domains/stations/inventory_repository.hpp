@@ -1,30 +1,22 @@
-// What the cabinets and rentals change about slots and banks, as repository operations on the
-// caller's connection, so a rental or a cabinet event can commit them together with its own
-// writes (rentals.OnBankReturned ends the rental and calls MarkBankReturned in one transaction).
-// InventoryService (inventory_service.hpp) wraps each in its own transaction for callers that
-// have none.
+// The one writer of where power banks are and what the slots hold (power_banks location and
+// readings, station_slots), as repository operations on the caller's connection, so a cabinet
+// event or a rental commits them together with its own writes. The cabinet link builds its
+// inventory, return and eject rules on these (src/cabinet/inventory.cpp); staff assignments
+// use PlaceBank; rentals pick a bank with PickRentableBank. Bank rows, history and the staff
+// views are in bank_repository.hpp.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "db/database.hpp"
 #include "domains/stations/station.hpp"
 
 namespace ps::stations {
-
-// One hole of a cabinet inventory (0x10), in domain terms.
-struct SlotReport {
-    int slot_number = 0;                     // 1-based
-    std::optional<std::string> bank_serial;  // nullopt: the hole is empty
-    std::optional<int> battery;              // 0..100 when the cabinet knows it
-    bool fault = false;                      // the hole reports a fault: slot ERROR
-};
-
-struct InventoryOutcome {
-    int slots_updated = 0, banks_updated = 0, banks_created = 0;
-};
 
 // A rentable bank and the slot it is in.
 struct RentablePick {
@@ -34,41 +26,55 @@ struct RentablePick {
 
 namespace repo {
 
-// Applies an inventory to the station's slots. For each report: a bank (created on first sight,
-// model PB-5000) is placed in the slot (and taken out of any slot that held it before); an empty
-// hole is emptied; faults mark the slot ERROR; slots staff put in MAINTENANCE keep that status.
-// A bank's status is not changed (a RENTED bank seen in a slot stays RENTED until rentals
-// processes its return). Slot numbers beyond total_slots create the missing slots. Every bank
-// seen gets last_seen_at = now; a move between slots or stations is recorded as MOVED.
-Result<InventoryOutcome> ApplyInventory(db::Connection& c, Random& random, const Station& station,
-                                        const std::vector<SlotReport>& reports, Micros now);
-
-// ONLINE (with last_heartbeat = now) or OFFLINE. A station staff set to MAINTENANCE keeps it.
-Status SetLiveness(db::Connection& c, const std::string& station_id, bool online, Micros now);
-
 // The rentable bank with the most battery (then the lowest slot), or nullopt.
 Result<std::optional<RentablePick>> PickRentableBank(db::Connection& c,
                                                      const std::string& station_id,
                                                      int min_battery);
 
-// The bank left `slot_number` for a rental: the slot becomes AVAILABLE and empty (remembering
-// the rental), the bank RENTED with no location; history EJECTED. Errors: slot_not_found,
-// slot_empty (FailedPrecondition).
-Result<PowerBank> MarkBankEjected(db::Connection& c, const std::string& station_id, int slot_number,
-                                  const std::optional<std::string>& rental_id, Micros now);
-
-// The bank with `serial` came back into `slot_number`: AVAILABLE, located there, battery set
-// when known; the slot OCCUPIED with it. A bank never seen before is created. History RETURNED.
-Result<PowerBank> MarkBankReturned(db::Connection& c, Random& random, const std::string& station_id,
-                                   int slot_number, const std::string& serial,
-                                   std::optional<int> battery, Micros now);
-
 // Puts the bank in the slot (the slot must exist): clears the bank's previous slot and moves
-// any other bank out of this one; the slot becomes OCCUPIED unless it is in MAINTENANCE or
-// ERROR. The caller sets the bank's status and writes history. Returns false if the bank was
-// already there.
+// any other bank out of this one; the slot becomes OCCUPIED unless it is in MAINTENANCE. The
+// caller sets the bank's status and writes history. Returns false if the bank was already there.
 Result<bool> PlaceBank(db::Connection& c, PowerBank& bank, const std::string& station_id,
                        int slot_number, Micros now);
+
+// Banks recorded at a station.
+Result<std::vector<PowerBank>> BanksAtStation(db::Connection& c, const std::string& station_id);
+// Finds the bank or creates it (AVAILABLE, nowhere, this battery); `created` tells which.
+Result<PowerBank> FindOrCreateBank(db::Connection& c, Random& random, const std::string& serial,
+                                   int battery, Micros at, bool& created);
+
+struct BankReading {
+    int battery = 0;
+    std::string status;            // AVAILABLE | MAINTENANCE | DAMAGED, "" keeps the current one
+    boost::json::object hardware;  // empty keeps the current hardware_info
+};
+// Puts the bank at (station, slot) and refreshes its readings; the slot row is the caller's
+// (UpsertSlot). RENTED/LOST banks keep their status (rentals own those transitions).
+Status MoveBank(db::Connection& c, const PowerBank& bank, std::string_view station_id, int slot,
+                const BankReading& r, Micros at);
+// The bank is no longer in any slot.
+Status UnlinkBank(db::Connection& c, std::string_view bank_id, Micros at);
+// Unlinks every bank recorded at (station, slot) except `keep_bank_id`; history MISSING.
+Status ClearSlotOccupants(db::Connection& c, std::string_view station_id, int slot,
+                          std::string_view keep_bank_id, Micros at);
+
+struct SlotWrite {
+    int slot = 0;
+    std::string status;                  // AVAILABLE | OCCUPIED | ERROR (MAINTENANCE is kept)
+    int battery = 0;
+    std::optional<std::string> bank_id;  // nullopt -> no bank
+    boost::json::object metadata;
+};
+// Creates or overwrites the slot row.
+Status UpsertSlot(db::Connection& c, Random& random, std::string_view station_id,
+                  const SlotWrite& w, Micros at);
+// The slot holds no bank: AVAILABLE (MAINTENANCE is kept), battery 0.
+Status EmptySlot(db::Connection& c, std::string_view station_id, int slot, Micros at);
+// The serial of the bank recorded in (station, slot), or "".
+Result<std::string> SerialInSlot(db::Connection& c, std::string_view station_id, int slot);
+// True when the bank's latest history entry is EJECTED from (station, slot) at or after since.
+Result<bool> EjectedFromSince(db::Connection& c, std::string_view bank_id,
+                              std::string_view station_id, int slot, Micros since);
 
 }  // namespace repo
 }  // namespace ps::stations

@@ -1,7 +1,6 @@
-// The stations API the cabinet link and rentals call: find a station by IMEI or serial number,
-// apply a cabinet inventory to its slots, record liveness, and mark a bank ejected or returned.
-// Each method runs in its own transaction; a caller that must commit the change together with
-// its own writes uses the repo:: functions of inventory_repository.hpp inside its transaction.
+// Station lookups and the rentable-bank pick, each in its own read. Slot and bank writes are
+// repo:: functions of inventory_repository.hpp that run inside the caller's transaction (the
+// cabinet link's inventory rules, staff assignments).
 #pragma once
 
 #include <optional>
@@ -25,15 +24,7 @@ public:
     Result<std::optional<Station>> FindBySerial(const std::string& serial_number);
     Result<std::vector<Slot>> Slots(const std::string& station_id);
 
-    // Errors: station_not_found (404), invalid_inventory.
-    Result<InventoryOutcome> ApplyInventory(const std::string& station_id,
-                                            const std::vector<SlotReport>& reports);
-    Status SetLiveness(const std::string& station_id, bool online);
     Result<std::optional<RentablePick>> PickRentableBank(const std::string& station_id);
-    Result<PowerBank> MarkBankEjected(const std::string& station_id, int slot_number,
-                                      const std::optional<std::string>& rental_id);
-    Result<PowerBank> MarkBankReturned(const std::string& station_id, int slot_number,
-                                       const std::string& bank_serial, std::optional<int> battery);
 
     int min_rentable_battery() const { return opts_.min_rentable_battery; }
 

@@ -72,7 +72,7 @@ Result<PowerBank> PowerBankService::SetStatus(const admin::Actor& actor, const s
                                     {"reason", reason},
                                     {"serial_number", bank->serial_number}};
         RETURN_IF_ERROR(repo::AddHistory(c, bank->id, "STATUS", bank->current_station_id,
-                                         bank->current_slot, boost::json::serialize(changes), now));
+                                         bank->current_slot, changes, now));
         RETURN_IF_ERROR(admin::RecordAudit(
             c, clock_, random_,
             {actor.user_id, "UPDATE_POWERBANK_STATUS", "PowerBank", bank->id, std::move(changes),

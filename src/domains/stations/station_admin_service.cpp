@@ -135,7 +135,7 @@ Status StationAdminService::ApplyRelations(db::Connection& c, const Station& st,
         ASSIGN_OR_RETURN(bool moved, repo::PlaceBank(c, *bank, st.id, a.slot_number, now));
         if (moved)
             RETURN_IF_ERROR(repo::AddHistory(c, bank->id, "MOVED", st.id, a.slot_number,
-                                             R"({"by":"staff"})", now));
+                                             {{"by", "staff"}}, now));
     }
     return Ok{};
 }
