@@ -1,5 +1,7 @@
 #include "core/json_text.hpp"
 
+#include "core/time_format.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
@@ -62,6 +64,14 @@ std::string ToJsonText(const json::value& v) {
     out.reserve(256);
     Write(v, out);
     return out;
+}
+
+boost::json::value OptJson(const std::optional<std::string>& s) {
+    return s ? boost::json::value(*s) : boost::json::value(nullptr);
+}
+
+boost::json::value OptDt(const std::optional<Micros>& t) {
+    return t ? boost::json::value(FormatDt(*t)) : boost::json::value(nullptr);
 }
 
 }  // namespace ps

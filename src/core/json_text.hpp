@@ -4,10 +4,17 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <optional>
 #include <string>
+
+#include "core/clock.hpp"
 
 namespace ps {
 
 std::string ToJsonText(const boost::json::value& v);
+
+// Optional response fields: null when absent, else the text / the local time (FormatDt).
+boost::json::value OptJson(const std::optional<std::string>& s);
+boost::json::value OptDt(const std::optional<Micros>& t);
 
 }  // namespace ps

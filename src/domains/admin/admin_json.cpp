@@ -1,4 +1,5 @@
 #include "domains/admin/admin_json.hpp"
+#include "core/json_text.hpp"
 
 #include "core/time_format.hpp"
 #include "domains/identity/identity_json.hpp"
@@ -8,12 +9,6 @@ namespace ps::admin {
 namespace json = boost::json;
 
 namespace {
-json::value Opt(const std::optional<std::string>& s) {
-    return s ? json::value(*s) : json::value(nullptr);
-}
-json::value OptDt(const std::optional<Micros>& t) {
-    return t ? json::value(FormatDt(*t)) : json::value(nullptr);
-}
 }  // namespace
 
 json::object StaffLoginJson(const identity::AccountService::StaffLogin& l) {
@@ -23,7 +18,7 @@ json::object StaffLoginJson(const identity::AccountService::StaffLogin& l) {
             {"refresh_token", l.tokens.refresh},
             {"user",
              {{"id", id},
-              {"email", Opt(l.user.email)},
+              {"email", OptJson(l.user.email)},
               {"username", l.user.username},
               {"is_staff", true},
               {"is_superuser", l.user.is_superuser},
@@ -34,7 +29,7 @@ json::object StaffLoginJson(const identity::AccountService::StaffLogin& l) {
 json::object AdminMeJson(const AdminProfile& p) {
     Permissions m = PermissionsFor(p.role);
     return {{"user_id", std::to_string(p.user_id)},
-            {"email", Opt(p.email)},
+            {"email", OptJson(p.email)},
             {"username", p.username},
             {"role", p.role},
             {"is_active", p.is_active},
@@ -57,7 +52,7 @@ json::object AdminProfileJson(const AdminProfile& p) {
                    {"created_at", FormatDt(p.created_at)},
                    {"updated_at", FormatDt(p.updated_at)},
                    {"username", p.username},
-                   {"email", Opt(p.email)}};
+                   {"email", OptJson(p.email)}};
     if (p.created_by_username) o["created_by_username"] = *p.created_by_username;
     return o;
 }
@@ -66,9 +61,9 @@ json::object KycRowJson(const KycRow& r) {
     json::object o = identity::KycJson(r.kyc);
     o["user_id"] = std::to_string(r.kyc.user_id);
     o["username"] = r.username;
-    o["email"] = Opt(r.email);
-    o["phone_number"] = Opt(r.phone_number);
-    o["verified_by_username"] = Opt(r.verified_by_username);
+    o["email"] = OptJson(r.email);
+    o["phone_number"] = OptJson(r.phone_number);
+    o["verified_by_username"] = OptJson(r.verified_by_username);
     return o;
 }
 
@@ -79,11 +74,11 @@ json::object ActionLogJson(const ActionLog& l) {
             {"target_id", l.target_id},
             {"changes", l.changes},
             {"description", l.description},
-            {"ip_address", Opt(l.ip_address)},
-            {"user_agent", Opt(l.user_agent)},
+            {"ip_address", OptJson(l.ip_address)},
+            {"user_agent", OptJson(l.user_agent)},
             {"created_at", FormatDt(l.created_at)},
-            {"admin_username", Opt(l.admin_username)},
-            {"admin_email", Opt(l.admin_email)}};
+            {"admin_username", OptJson(l.admin_username)},
+            {"admin_email", OptJson(l.admin_email)}};
 }
 
 }  // namespace ps::admin

@@ -1,4 +1,5 @@
 #include "domains/content/content_routes.hpp"
+#include "core/json_text.hpp"
 
 #include <charconv>
 
@@ -17,7 +18,6 @@ using http::Response;
 
 namespace {
 
-json::value Opt(const std::optional<std::string>& s) { return s ? json::value(*s) : nullptr; }
 
 Response Countries(AppService& app, Request&) {
     ASSIGN_OR_RESPOND(auto countries, app.Countries());
@@ -27,7 +27,7 @@ Response Countries(AppService& app, Request&) {
                                    {"name", c.name},
                                    {"code", c.code},
                                    {"dial_code", c.dial_code},
-                                   {"flag_url", Opt(c.flag_url)}});
+                                   {"flag_url", OptJson(c.flag_url)}});
     return http::Json(std::move(out));  // bare array, as the reference sends it
 }
 
@@ -46,8 +46,8 @@ Response VersionCheckRoute(AppService& app, Request& req) {
                          json::object{{"update_available", v.update_available},
                                       {"is_mandatory", v.is_mandatory},
                                       {"latest_version", v.latest_version},
-                                      {"download_url", Opt(v.download_url)},
-                                      {"release_notes", Opt(v.release_notes)},
+                                      {"download_url", OptJson(v.download_url)},
+                                      {"release_notes", OptJson(v.release_notes)},
                                       {"current_version", v.current_version}});
 }
 

@@ -1,4 +1,5 @@
 #include "domains/identity/identity_json.hpp"
+#include "core/json_text.hpp"
 
 #include "core/time_format.hpp"
 
@@ -7,12 +8,6 @@ namespace ps::identity {
 namespace json = boost::json;
 
 namespace {
-json::value Opt(const std::optional<std::string>& s) {
-    return s ? json::value(*s) : json::value(nullptr);
-}
-json::value OptDt(const std::optional<Micros>& t) {
-    return t ? json::value(FormatDt(*t)) : json::value(nullptr);
-}
 }  // namespace
 
 json::object UserBriefJson(const User& u) {
@@ -29,10 +24,10 @@ json::object ProfileJson(const std::optional<Profile>& p) {
                 {"address", nullptr},    {"avatar_url", nullptr}, {"is_profile_complete", false},
                 {"created_at", nullptr}, {"updated_at", nullptr}};
     return {{"id", p->id},
-            {"full_name", Opt(p->full_name)},
-            {"date_of_birth", Opt(p->date_of_birth)},
-            {"address", Opt(p->address)},
-            {"avatar_url", Opt(p->avatar_url)},
+            {"full_name", OptJson(p->full_name)},
+            {"date_of_birth", OptJson(p->date_of_birth)},
+            {"address", OptJson(p->address)},
+            {"avatar_url", OptJson(p->avatar_url)},
             {"is_profile_complete", p->Complete()},
             {"created_at", FormatDt(p->created_at)},
             {"updated_at", FormatDt(p->updated_at)}};
@@ -43,10 +38,10 @@ json::object KycJson(const Kyc& k) {
             {"document_type", k.document_type},
             {"document_number", k.document_number},
             {"document_front_url", k.document_front_url},
-            {"document_back_url", Opt(k.document_back_url)},
+            {"document_back_url", OptJson(k.document_back_url)},
             {"status", k.status},
             {"verified_at", OptDt(k.verified_at)},
-            {"rejection_reason", Opt(k.rejection_reason)},
+            {"rejection_reason", OptJson(k.rejection_reason)},
             {"created_at", FormatDt(k.created_at)},
             {"updated_at", FormatDt(k.updated_at)}};
 }
@@ -56,24 +51,24 @@ json::object DeviceJson(const Device& d) {
             {"device_id", d.device_id},
             {"fcm_token", d.fcm_token},
             {"device_type", d.device_type},
-            {"device_name", Opt(d.device_name)},
-            {"app_version", Opt(d.app_version)},
-            {"os_version", Opt(d.os_version)},
+            {"device_name", OptJson(d.device_name)},
+            {"app_version", OptJson(d.app_version)},
+            {"os_version", OptJson(d.os_version)},
             {"is_active", d.is_active},
             {"last_used", FormatDt(d.last_used)}};
 }
 
 json::object AdminUserJson(const User& u, const std::optional<Profile>& p,
                            const std::string& kyc_status) {
-    json::object profile{{"full_name", p ? Opt(p->full_name) : nullptr},
-                         {"date_of_birth", p ? Opt(p->date_of_birth) : nullptr},
-                         {"address", p ? Opt(p->address) : nullptr},
+    json::object profile{{"full_name", p ? OptJson(p->full_name) : nullptr},
+                         {"date_of_birth", p ? OptJson(p->date_of_birth) : nullptr},
+                         {"address", p ? OptJson(p->address) : nullptr},
                          {"is_profile_complete", p && p->Complete()}};
     return {{"id", u.id},
-            {"email", Opt(u.email)},
-            {"phone_number", Opt(u.phone_number)},
+            {"email", OptJson(u.email)},
+            {"phone_number", OptJson(u.phone_number)},
             {"username", u.username},
-            {"profile_picture", Opt(u.profile_picture)},
+            {"profile_picture", OptJson(u.profile_picture)},
             {"referral_code", u.referral_code},
             {"status", u.status},
             {"is_active", u.status == "ACTIVE"},

@@ -1,4 +1,5 @@
 #include "core/time_format.hpp"
+#include "core/json_text.hpp"
 #include "domains/identity/auth_routes.hpp"
 #include "http/envelope.hpp"
 #include "http/fields.hpp"
@@ -13,7 +14,6 @@ using http::Response;
 
 namespace {
 
-json::value Opt(const std::optional<std::string>& s) { return s ? json::value(*s) : nullptr; }
 
 Response Me(IdentityServices& s, Request& req) {
     int64_t uid = req.principal->user_id;
@@ -21,19 +21,19 @@ Response Me(IdentityServices& s, Request& req) {
     ASSIGN_OR_RESPOND(auto profile, s.profiles.GetProfile(uid));
     ASSIGN_OR_RESPOND(auto kyc, s.profiles.GetKyc(uid));
     ASSIGN_OR_RESPOND(auto bal, s.balances(uid));
-    json::object p{{"full_name", profile ? Opt(profile->full_name) : nullptr},
-                   {"date_of_birth", profile ? Opt(profile->date_of_birth) : nullptr},
-                   {"address", profile ? Opt(profile->address) : nullptr},
-                   {"avatar_url", profile ? Opt(profile->avatar_url) : nullptr},
+    json::object p{{"full_name", profile ? OptJson(profile->full_name) : nullptr},
+                   {"date_of_birth", profile ? OptJson(profile->date_of_birth) : nullptr},
+                   {"address", profile ? OptJson(profile->address) : nullptr},
+                   {"avatar_url", profile ? OptJson(profile->avatar_url) : nullptr},
                    {"completed", profile && profile->Complete()}};
     std::string kyc_status = kyc ? kyc->status : "NOT_SUBMITTED";
     json::object k{{"document_number", kyc ? json::value(kyc->document_number) : nullptr},
                    {"document_front_url", kyc ? json::value(kyc->document_front_url) : nullptr},
-                   {"document_back_url", kyc ? Opt(kyc->document_back_url) : nullptr},
+                   {"document_back_url", kyc ? OptJson(kyc->document_back_url) : nullptr},
                    {"document_type", kyc ? json::value(kyc->document_type) : nullptr},
                    {"status", kyc_status},
                    {"verified_at", kyc && kyc->verified_at ? json::value(FormatDtZ(*kyc->verified_at)) : nullptr},
-                   {"rejection_reason", kyc ? Opt(kyc->rejection_reason) : nullptr},
+                   {"rejection_reason", kyc ? OptJson(kyc->rejection_reason) : nullptr},
                    {"verified", kyc_status == "APPROVED"}};
     json::array reasons;
     if (user.status != "ACTIVE") reasons.emplace_back("Account not active");
@@ -42,9 +42,9 @@ Response Me(IdentityServices& s, Request& req) {
     if (s.require_kyc && kyc_status != "APPROVED") reasons.emplace_back("Verify KYC");
     json::object o{{"id", std::to_string(user.id)},
                    {"username", user.username},
-                   {"email", Opt(user.email)},
-                   {"phone_number", Opt(user.phone_number)},
-                   {"profile_picture", Opt(user.profile_picture)},
+                   {"email", OptJson(user.email)},
+                   {"phone_number", OptJson(user.phone_number)},
+                   {"profile_picture", OptJson(user.profile_picture)},
                    {"referral_code", user.referral_code},
                    {"status", user.status},
                    {"social_provider", user.social_provider},
@@ -118,7 +118,7 @@ Response KycStatus(IdentityServices& s, Request& req) {
     json::object o{{"status", kyc ? kyc->status : "NOT_SUBMITTED"},
                    {"submitted_at", kyc ? json::value(FormatDtZ(kyc->created_at)) : nullptr},
                    {"verified_at", kyc && kyc->verified_at ? json::value(FormatDtZ(*kyc->verified_at)) : nullptr},
-                   {"rejection_reason", kyc ? Opt(kyc->rejection_reason) : nullptr}};
+                   {"rejection_reason", kyc ? OptJson(kyc->rejection_reason) : nullptr}};
     return http::Success("KYC status retrieved successfully", std::move(o));
 }
 

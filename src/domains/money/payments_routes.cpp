@@ -1,6 +1,7 @@
 // payments/refunds and payments/withdrawals (user side), the JSON both sides share, and
 // RegisterPaymentsRoutes (payments_routes.hpp).
 #include "domains/money/payments_routes.hpp"
+#include "core/json_text.hpp"
 
 #include <boost/json.hpp>
 #include <cctype>
@@ -19,12 +20,6 @@ using http::Response;
 
 namespace {
 
-json::value Opt(const std::optional<std::string>& s) {
-    return s ? json::value(*s) : json::value(nullptr);
-}
-json::value OptDt(const std::optional<Micros>& t) {
-    return t ? json::value(FormatDt(*t)) : json::value(nullptr);
-}
 
 std::string MethodName(const std::string& m) {
     return m == "esewa" ? "eSewa" : m == "khalti" ? "Khalti" : "Bank Transfer";
@@ -145,8 +140,8 @@ json::object RefundJson(const RefundRecord& r) {
             {"amount", FormatDecimal(r.amount)},
             {"reason", r.reason},
             {"status", r.status},
-            {"gateway_reference", Opt(r.gateway_reference)},
-            {"admin_notes", Opt(r.admin_notes)},
+            {"gateway_reference", OptJson(r.gateway_reference)},
+            {"admin_notes", OptJson(r.admin_notes)},
             {"requested_at", FormatDt(r.requested_at)},
             {"processed_at", OptDt(r.processed_at)},
             {"transaction_id", r.transaction_id}};
@@ -170,12 +165,12 @@ json::object WithdrawalListJson(const Withdrawal& w) {
 json::object WithdrawalJson(const Withdrawal& w) {
     json::object o = WithdrawalListJson(w);
     o["account_details"] = w.account_details;
-    o["admin_notes"] = Opt(w.admin_notes);
-    o["gateway_reference"] = Opt(w.gateway_reference);
+    o["admin_notes"] = OptJson(w.admin_notes);
+    o["gateway_reference"] = OptJson(w.gateway_reference);
     o["processed_at"] = OptDt(w.processed_at);
     o["payment_method_gateway"] = w.method;
     o["user_username"] = w.username;
-    o["processed_by_username"] = Opt(w.processed_by_username);
+    o["processed_by_username"] = OptJson(w.processed_by_username);
     return o;
 }
 

@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "core/time_format.hpp"
+#include "core/json_text.hpp"
 #include "domains/money/money_routes.hpp"
 #include "http/envelope.hpp"
 #include "http/pagination.hpp"
@@ -15,7 +16,6 @@ using http::Response;
 
 namespace {
 
-json::value OptDt(const std::optional<Micros>& t) { return t ? json::value(FormatDt(*t)) : nullptr; }
 
 Response History(MoneyRouteDeps& d, Request& req) {
     ASSIGN_OR_RESPOND(auto page, http::ParsePage(req));

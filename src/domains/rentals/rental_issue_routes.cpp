@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/time_format.hpp"
+#include "core/json_text.hpp"
 #include "domains/admin/admin_routes.hpp"
 #include "domains/rentals/rental_admin_routes.hpp"
 #include "domains/stations/geo.hpp"
@@ -28,12 +29,6 @@ bool IsIssueType(std::string_view s) {
 }
 bool IsIssueStatus(std::string_view s) { return s == "REPORTED" || s == "RESOLVED"; }
 
-json::value OptStr(const std::optional<std::string>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-}
-json::value OptDt(const std::optional<Micros>& t) {
-    return t ? json::value(FormatDt(*t)) : json::value(nullptr);
-}
 json::value OptDtZ(const std::optional<Micros>& t) {
     return t ? json::value(FormatDtZ(*t)) : json::value(nullptr);
 }
@@ -62,15 +57,15 @@ json::object UserIssueJson(const RentalIssueView& v) {
 json::object AdminIssueJson(const RentalIssueView& v) {
     json::object o = UserIssueJson(v);
     o["user_name"] = v.username;
-    o["user_email"] = OptStr(v.email);
+    o["user_email"] = OptJson(v.email);
     o["station_name"] = v.station_name;
-    o["power_bank_serial"] = OptStr(v.power_bank_serial);
+    o["power_bank_serial"] = OptJson(v.power_bank_serial);
     return o;
 }
 
 json::object AdminIssueDetailJson(const RentalIssueView& v) {
     json::object o = AdminIssueJson(v);
-    o["notes"] = OptStr(v.issue.notes);
+    o["notes"] = OptJson(v.issue.notes);
     o["updated_at"] = FormatDt(v.issue.updated_at);
     o["rental"] = json::object{{"id", v.issue.rental_id},
                                {"rental_code", v.rental_code},
@@ -79,12 +74,12 @@ json::object AdminIssueDetailJson(const RentalIssueView& v) {
                                {"ended_at", OptDtZ(v.ended_at)},
                                {"station", v.station_name},
                                {"station_serial", v.station_serial},
-                               {"return_station", OptStr(v.return_station_name)},
-                               {"power_bank", OptStr(v.power_bank_serial)}};
+                               {"return_station", OptJson(v.return_station_name)},
+                               {"power_bank", OptJson(v.power_bank_serial)}};
     o["user"] = json::object{{"id", std::to_string(v.issue.user_id)},
-                             {"email", OptStr(v.email)},
+                             {"email", OptJson(v.email)},
                              {"username", v.username},
-                             {"phone_number", OptStr(v.phone_number)}};
+                             {"phone_number", OptJson(v.phone_number)}};
     return o;
 }
 

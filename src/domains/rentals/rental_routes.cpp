@@ -1,4 +1,5 @@
 #include "domains/rentals/rental_routes.hpp"
+#include "core/json_text.hpp"
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -19,9 +20,6 @@ using http::Response;
 
 namespace {
 
-json::value OptDt(const std::optional<Micros>& t) {
-    return t ? json::value(FormatDt(*t)) : nullptr;
-}
 
 std::string Duration(Micros d) {
     int64_t m = d / kMinute;
@@ -227,9 +225,6 @@ Response Cancel(RentalRouteDeps& d, Request& req) {
     return DetailReply(d, "Rental cancelled successfully", r);
 }
 
-json::value OptStr(const std::optional<std::string>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-}
 
 Response AdminList(RentalRouteDeps& d, Request& req) {
     ASSIGN_OR_RESPOND(auto page, http::ParsePage(req));
@@ -258,11 +253,11 @@ Response AdminList(RentalRouteDeps& d, Request& req) {
         out.emplace_back(json::object{{"id", r.id},
                                       {"rental_code", r.rental_code},
                                       {"username", a.username},
-                                      {"user_phone", OptStr(a.phone_number)},
+                                      {"user_phone", OptJson(a.phone_number)},
                                       {"station_name", r.station_name},
                                       {"station_serial", a.station_serial},
-                                      {"return_station_name", OptStr(r.return_station_name)},
-                                      {"powerbank_serial", OptStr(r.power_bank_serial)},
+                                      {"return_station_name", OptJson(r.return_station_name)},
+                                      {"powerbank_serial", OptJson(r.power_bank_serial)},
                                       {"package_name", r.package_name},
                                       {"package_duration", r.package_minutes},
                                       {"started_at", OptDt(r.started_at)},
@@ -287,13 +282,13 @@ Response AdminGet(RentalRouteDeps& d, Request& req) {
     const auto& r = a.r;
     json::value ret = nullptr;
     if (r.return_station_id)
-        ret = json::object{{"station_name", OptStr(r.return_station_name)},
-                           {"serial_number", OptStr(a.return_station_serial)},
-                           {"address", OptStr(a.return_station_address)}};
+        ret = json::object{{"station_name", OptJson(r.return_station_name)},
+                           {"serial_number", OptJson(a.return_station_serial)},
+                           {"address", OptJson(a.return_station_address)}};
     json::value bank = nullptr;
     if (r.power_bank_serial)
         bank =
-            json::object{{"serial_number", *r.power_bank_serial}, {"model", OptStr(a.bank_model)}};
+            json::object{{"serial_number", *r.power_bank_serial}, {"model", OptJson(a.bank_model)}};
     return http::Success(
         "Rental retrieved successfully",
         json::object{{"id", r.id},
@@ -316,13 +311,13 @@ Response AdminGet(RentalRouteDeps& d, Request& req) {
                      {"is_returned_on_time", r.is_returned_on_time},
                      {"timely_return_bonus_awarded", r.timely_return_bonus_awarded},
                      {"slot_number", r.slot_number ? json::value(*r.slot_number) : nullptr},
-                     {"rental_metadata", json::object{{"end_reason", OptStr(r.end_reason)}}},
+                     {"rental_metadata", json::object{{"end_reason", OptJson(r.end_reason)}}},
                      {"created_at", FormatDt(r.created_at)},
                      {"updated_at", FormatDt(r.updated_at)},
                      {"user", json::object{{"id", r.user_id},
                                            {"username", a.username},
-                                           {"email", OptStr(a.email)},
-                                           {"phone_number", OptStr(a.phone_number)}}},
+                                           {"email", OptJson(a.email)},
+                                           {"phone_number", OptJson(a.phone_number)}}},
                      {"station", json::object{{"station_name", r.station_name},
                                               {"serial_number", a.station_serial},
                                               {"address", a.station_address}}},

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/time_format.hpp"
+#include "core/json_text.hpp"
 #include "domains/stations/stations_json.hpp"
 
 namespace ps::stations {
@@ -11,10 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::value Opt(const std::optional<std::string>& s) { return s ? json::value(*s) : nullptr; }
-json::value OptDt(const std::optional<Micros>& t) {
-    return t ? json::value(FormatDt(*t)) : nullptr;
-}
 json::value ParseObject(const std::string& text) {
     json::error_code ec;
     auto v = json::parse(text, ec);
@@ -29,7 +26,7 @@ json::object StationCore(const Station& st) {
             {"latitude", Coordinate(st.latitude)},
             {"longitude", Coordinate(st.longitude)},
             {"address", st.address},
-            {"landmark", Opt(st.landmark)},
+            {"landmark", OptJson(st.landmark)},
             {"total_slots", st.total_slots},
             {"status", st.status},
             {"is_maintenance", st.is_maintenance},
@@ -65,9 +62,9 @@ json::object AdminStationJson(const StationSummary& s) {
 json::object AdminStationDetailJson(const StationDetail& d) {
     const Station& st = d.summary.station;
     json::object o = StationCore(st);
-    o["description"] = Opt(st.description);
-    o["opening_time"] = Opt(st.opening_time);
-    o["closing_time"] = Opt(st.closing_time);
+    o["description"] = OptJson(st.description);
+    o["opening_time"] = OptJson(st.opening_time);
+    o["closing_time"] = OptJson(st.closing_time);
     o["is_deleted"] = st.is_deleted;
     o["hardware_info"] = ParseObject(st.hardware_info);
     json::array amenities, media, slots, banks;
@@ -78,14 +75,14 @@ json::object AdminStationDetailJson(const StationDetail& d) {
     }
     for (const auto& m : d.summary.media)
         media.push_back(json::object{{"id", m.id},
-                                     {"media_upload_id", Opt(m.media_upload_id)},
+                                     {"media_upload_id", OptJson(m.media_upload_id)},
                                      {"media_type", m.media_type},
-                                     {"title", Opt(m.title)},
-                                     {"description", Opt(m.description)},
+                                     {"title", OptJson(m.title)},
+                                     {"description", OptJson(m.description)},
                                      {"is_primary", m.is_primary},
-                                     {"file_url", Opt(m.url)},
-                                     {"file_type", Opt(m.file_type)},
-                                     {"thumbnail_url", Opt(m.url)},
+                                     {"file_url", OptJson(m.url)},
+                                     {"file_type", OptJson(m.file_type)},
+                                     {"thumbnail_url", OptJson(m.url)},
                                      {"created_at", FormatDt(m.created_at)}});
     for (const auto& s : d.slots)
         slots.push_back(
@@ -95,7 +92,7 @@ json::object AdminStationDetailJson(const StationDetail& d) {
                          {"battery_level", s.battery_level},
                          {"last_updated", FormatDt(s.last_updated)},
                          {"powerbank", s.bank ? json::value(BankBrief(*s.bank)) : nullptr},
-                         {"current_rental_id", Opt(s.current_rental_id)}});
+                         {"current_rental_id", OptJson(s.current_rental_id)}});
     for (const auto& b : d.banks) {
         json::object j = BankBrief(b);
         j["slot_number"] = b.current_slot ? json::value(*b.current_slot) : nullptr;
@@ -122,9 +119,9 @@ json::object AdminIssueJson(const IssueView& v) {
     return {{"id", i.id},
             {"station_name", v.station_name},
             {"station_serial", v.station_serial},
-            {"reporter_name", Opt(v.reporter_username)},
-            {"reporter_email", Opt(v.reporter_email)},
-            {"assigned_to_name", Opt(v.assignee_username)},
+            {"reporter_name", OptJson(v.reporter_username)},
+            {"reporter_email", OptJson(v.reporter_email)},
+            {"assigned_to_name", OptJson(v.assignee_username)},
             {"issue_type", i.issue_type},
             {"description", i.description},
             {"priority", i.priority},
@@ -137,7 +134,7 @@ json::object AdminIssueJson(const IssueView& v) {
 json::object AdminIssueDetailJson(const IssueView& v) {
     const Issue& i = v.issue;
     json::object o = AdminIssueJson(v);
-    o["notes"] = Opt(i.notes);
+    o["notes"] = OptJson(i.notes);
     o["station"] = json::object{{"id", i.station_id},
                                 {"station_name", v.station_name},
                                 {"serial_number", v.station_serial},
@@ -145,14 +142,14 @@ json::object AdminIssueDetailJson(const IssueView& v) {
                                 {"status", v.station_status}};
     o["reporter"] = i.reported_by
                         ? json::value(json::object{{"id", std::to_string(*i.reported_by)},
-                                                   {"email", Opt(v.reporter_email)},
-                                                   {"username", Opt(v.reporter_username)},
-                                                   {"phone_number", Opt(v.reporter_phone)}})
+                                                   {"email", OptJson(v.reporter_email)},
+                                                   {"username", OptJson(v.reporter_username)},
+                                                   {"phone_number", OptJson(v.reporter_phone)}})
                         : nullptr;
     o["assigned_to"] = i.assigned_to
                            ? json::value(json::object{{"id", std::to_string(*i.assigned_to)},
-                                                      {"email", Opt(v.assignee_email)},
-                                                      {"username", Opt(v.assignee_username)}})
+                                                      {"email", OptJson(v.assignee_email)},
+                                                      {"username", OptJson(v.assignee_username)}})
                            : nullptr;
     return o;
 }
@@ -177,12 +174,12 @@ json::object BankListJson(const repo::BankRow& r) {
     o["total_cycles"] = b.total_cycles;
     o["current_station"] = b.current_station_id
                                ? json::value(json::object{{"id", *b.current_station_id},
-                                                          {"name", Opt(r.station_name)},
-                                                          {"serial_number", Opt(r.station_serial)}})
+                                                          {"name", OptJson(r.station_name)},
+                                                          {"serial_number", OptJson(r.station_serial)}})
                                : nullptr;
-    o["current_slot"] = b.current_slot ? json::value(json::object{{"id", Opt(r.slot_id)},
+    o["current_slot"] = b.current_slot ? json::value(json::object{{"id", OptJson(r.slot_id)},
                                                                   {"slot_number", *b.current_slot},
-                                                                  {"status", Opt(r.slot_status)}})
+                                                                  {"status", OptJson(r.slot_status)}})
                                        : nullptr;
     o["current_rental"] = nullptr;
     o["last_updated"] = FormatDt(b.updated_at);
@@ -194,8 +191,8 @@ json::object HistoryJson(const repo::HistoryEntry& e) {
             {"event", e.event},
             {"station", e.station_id
                             ? json::value(json::object{{"id", *e.station_id},
-                                                       {"name", Opt(e.station_name)},
-                                                       {"serial_number", Opt(e.station_serial)}})
+                                                       {"name", OptJson(e.station_name)},
+                                                       {"serial_number", OptJson(e.station_serial)}})
                             : nullptr},
             {"slot_number", e.slot_number ? json::value(*e.slot_number) : nullptr},
             {"detail", ParseObject(e.detail)},

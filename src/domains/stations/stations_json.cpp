@@ -1,5 +1,6 @@
 // Public station renderings (stations_json.hpp).
 #include "domains/stations/stations_json.hpp"
+#include "core/json_text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <cstdio>
@@ -11,7 +12,6 @@ namespace ps::stations {
 namespace json = boost::json;
 
 namespace {
-json::value Opt(const std::optional<std::string>& s) { return s ? json::value(*s) : nullptr; }
 }  // namespace
 
 std::string Coordinate(double v) {
@@ -23,10 +23,10 @@ std::string Coordinate(double v) {
 json::object MediaJson(const Media& m) {
     return {{"id", m.id},
             {"media_type", m.media_type},
-            {"title", Opt(m.title)},
-            {"description", Opt(m.description)},
+            {"title", OptJson(m.title)},
+            {"description", OptJson(m.description)},
             {"is_primary", m.is_primary},
-            {"media_url", Opt(m.url)}};
+            {"media_url", OptJson(m.url)}};
 }
 
 json::object StationItemJson(const StationSummary& s) {
@@ -47,15 +47,15 @@ json::object StationItemJson(const StationSummary& s) {
             {"distance", s.distance_km ? json::value(*s.distance_km) : nullptr},
             {"is_favorite", s.is_favorite},
             {"media", std::move(media)},
-            {"opening_time", Opt(st.opening_time)},
-            {"closing_time", Opt(st.closing_time)}};
+            {"opening_time", OptJson(st.opening_time)},
+            {"closing_time", OptJson(st.closing_time)}};
 }
 
 json::object StationDetailJson(const StationDetail& d) {
     json::object o = StationItemJson(d.summary);
     const Station& st = d.summary.station;
-    o["landmark"] = Opt(st.landmark);
-    o["description"] = Opt(st.description);
+    o["landmark"] = OptJson(st.landmark);
+    o["description"] = OptJson(st.description);
     o["is_maintenance"] = st.is_maintenance;
     json::error_code ec;
     auto hw = json::parse(st.hardware_info, ec);
@@ -81,7 +81,7 @@ json::object StationDetailJson(const StationDetail& d) {
                                      {"status", s.status},
                                      {"battery_level", s.battery_level},
                                      {"last_updated", FormatDt(s.last_updated)},
-                                     {"current_rental", Opt(s.current_rental_id)},
+                                     {"current_rental", OptJson(s.current_rental_id)},
                                      {"powerbank", std::move(bank)}});
     }
     o["slots"] = std::move(slots);
@@ -102,7 +102,7 @@ json::object IssueJson(const IssueView& v) {
             {"status", i.status},
             {"reported_at", FormatDt(i.reported_at)},
             {"resolved_at", i.resolved_at ? json::value(FormatDt(*i.resolved_at)) : nullptr},
-            {"reporter_name", Opt(v.reporter_username)}};
+            {"reporter_name", OptJson(v.reporter_username)}};
 }
 
 json::object DrfPage(const http::Page& page, json::array results) {
