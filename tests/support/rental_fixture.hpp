@@ -1,5 +1,5 @@
-// The rentals test fixture shared by rentals_test.cpp and rentals_ops_test.cpp: a real server
-// with in-process simulated cabinets, signed-up users with wallets, and helpers to start, wait
+// The rentals test fixture shared by the rentals suites: a real server with simulated cabinets
+// talking to it over a real mosquitto, signed-up users with wallets, and helpers to start, wait
 // for and return rentals.
 #pragma once
 
@@ -10,6 +10,8 @@
 #include "app/services.hpp"
 #include "cabinet/simulator/seed.hpp"
 #include "cabinet/simulator/simulate.hpp"
+#include "cabinet/simulator/fleet.hpp"
+#include "support/mosquitto_broker.hpp"
 #include "support/test_server.hpp"
 
 namespace ps::rentals {
@@ -62,12 +64,15 @@ inline void MakeEligible(db::Database& db, const Clock& clock, Random& rnd, int6
 class RentalFixture : public ::testing::Test {
 protected:
     explicit RentalFixture(bool fake_clock, int popup_timeout_s = 1)
-        : srv{test::ServerOptions{fake_clock, [popup_timeout_s](app::Config& c) {
+        : srv{test::ServerOptions{fake_clock, [this, popup_timeout_s](app::Config& c) {
+                                      c.mqtt_broker = broker.address();
                                       c.cabinet_command_spacing_ms = 100;
                                       c.cabinet_popup_timeout_s = popup_timeout_s;
                                       c.access_ttl_s =
                                           7 * 86400;  // the clock tests move time by hours
                                   }}} {}
+    // The cabinets talk to the server through a real mosquitto of this test's own.
+    test::MosquittoBroker broker;
     test::TestServer srv;
     cabinet::CabinetModule& m = *srv.app().services->cabinet;
     SecureRandom rnd;
@@ -88,11 +93,13 @@ protected:
         o.periodic = false;
         o.faults = faults;
         o.reply_delay_min = o.reply_delay_max = 0ms;
+        o.broker_override = broker.address();
         o.late_delay = late_delay;
         auto c = std::make_unique<cabinet::sim::SimCabinet>(
-            o, scheduler, rnd, cabinet::sim::MemoryFactory(*m.memory_broker()));
+            o, scheduler, rnd, cabinet::sim::MqttFactory());
         for (auto [slot, serial] : banks) c->PutBank(slot, serial, 90);
         EXPECT_TRUE(c->Boot().ok());
+        EXPECT_TRUE(WaitFor([&] { return c->connected(); }, 5s)) << "cabinet not on the broker";
         cabinets.push_back(std::move(c));
         return *cabinets.back();
     }
