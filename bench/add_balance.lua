@@ -1,7 +1,9 @@
--- Durable ledger writes through the HTTP API: staff credits with a unique Idempotency-Key each.
--- Set by bench/run: TOKEN, USER_ID.
+-- Durable ledger writes through the HTTP API: staff credits with a unique Idempotency-Key each,
+-- spread over the wallets in USER_IDS (space-separated). Set by bench/run: TOKEN, USER_IDS.
 local n = 0
 local threads = 0
+local users = {}
+for id in string.gmatch(os.getenv("USER_IDS") or "", "%S+") do users[#users + 1] = id end
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
@@ -13,6 +15,7 @@ function request()
     ["Authorization"] = "Bearer " .. os.getenv("TOKEN"),
     ["Idempotency-Key"] = "bench-" .. tid .. "-" .. n .. "-" .. os.time(),
   }
-  return wrk.format("POST", "/api/admin/users/" .. os.getenv("USER_ID") .. "/add-balance", headers,
+  local user = users[(n * 7 + tid) % #users + 1]
+  return wrk.format("POST", "/api/admin/users/" .. user .. "/add-balance", headers,
                     '{"amount":"1.00","reason":"benchmark credit"}')
 end

@@ -121,6 +121,11 @@ public:
         return std::move(*out);
     }
 
+    // Runs fn once the outermost transaction running on this thread commits, and never if it
+    // rolls back (or is retried: a retry registers again); at once when no transaction runs.
+    // For effects outside the database that must follow the commit (waking a dispatcher).
+    virtual void AfterCommit(std::function<void()> fn) = 0;
+
     virtual PoolStats Stats() const = 0;
 
     // A borrowed connection: owned (returned to the pool when the lease ends) or, inside a

@@ -16,6 +16,7 @@ struct Ambient {
     const PooledDatabase* db = nullptr;
     Connection* conn = nullptr;
     std::optional<Error> retry;
+    std::vector<std::function<void()>> after_commit;
 };
 thread_local Ambient t_ambient;
 
@@ -66,12 +67,19 @@ PoolStats PooledDatabase::Stats() const {
     return {size_, in_use_, waits_};
 }
 
+void PooledDatabase::AfterCommit(std::function<void()> fn) {
+    if (t_ambient.db == this) t_ambient.after_commit.push_back(std::move(fn));
+    else fn();
+}
+
 Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn) {
     Connection& c = *t_ambient.conn;
+    size_t hooks = t_ambient.after_commit.size();
     if (auto r = c.Exec(std::string("SAVEPOINT ") + kNested); !r.ok()) return std::move(r).error();
     auto undo = [&] {
         (void)c.Exec(std::string("ROLLBACK TO SAVEPOINT ") + kNested);
         (void)c.Exec(std::string("RELEASE SAVEPOINT ") + kNested);
+        t_ambient.after_commit.resize(hooks);  // what the undone part meant to do after commit
     };
     Status st = Ok{};
     try {
@@ -93,6 +101,8 @@ Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn) {
 Status PooledDatabase::RunTransaction(const std::function<Status(Connection&)>& fn) {
     if (t_ambient.db == this) return RunNested(fn);
     for (int attempt = 0;; ++attempt) {
+        std::unique_lock<std::mutex> writer(write_mu_, std::defer_lock);
+        if (SingleWriter()) writer.lock();
         auto lease = Acquire();
         if (!lease.ok()) return std::move(lease).error();
         Connection& c = **lease;
@@ -121,8 +131,15 @@ Status PooledDatabase::RunTransaction(const std::function<Status(Connection&)>& 
             t_ambient = std::move(outer);
             throw;
         }
+        auto hooks = std::move(t_ambient.after_commit);
         t_ambient = std::move(outer);
-        if (st.ok() || !IsRetryable(st.error()) || attempt >= 30) return st;
+        if (st.ok()) {
+            if (writer.owns_lock()) writer.unlock();
+            for (auto& h : hooks) h();
+            return st;
+        }
+        if (!IsRetryable(st.error()) || attempt >= 30) return st;
+        if (writer.owns_lock()) writer.unlock();
         // Jittered backoff, capped: contention clears in milliseconds.
         auto cap = std::min(50, 1 << std::min(attempt, 6));
         std::this_thread::sleep_for(std::chrono::microseconds(500 + std::rand() % (cap * 1000)));

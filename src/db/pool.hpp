@@ -16,10 +16,14 @@ public:
     explicit PooledDatabase(int size) : size_(size) {}
     Result<Lease> Acquire() override;
     PoolStats Stats() const override;
+    void AfterCommit(std::function<void()> fn) override;
 
 protected:
     virtual Result<std::unique_ptr<Connection>> Connect() = 0;
     virtual const char* BeginSql() const = 0;
+    // One write transaction at a time in this process (SQLite has one writer anyway: waiting
+    // on a mutex beats sleeping in its busy handler).
+    virtual bool SingleWriter() const { return false; }
     void Release(std::unique_ptr<Connection> c) override;
     Status RunTransaction(const std::function<Status(Connection&)>& fn) override;
 
@@ -34,6 +38,7 @@ private:
     int open_ = 0;
     int in_use_ = 0;
     int64_t waits_ = 0;
+    std::mutex write_mu_;  // SingleWriter(): held for a whole write transaction
 };
 
 }  // namespace ps::db

@@ -122,6 +122,7 @@ public:
 
 protected:
     const char* BeginSql() const override { return "BEGIN IMMEDIATE"; }
+    bool SingleWriter() const override { return true; }
     Result<std::unique_ptr<Connection>> Connect() override {
         sqlite3* h = nullptr;
         int rc = sqlite3_open_v2(path_.c_str(), &h,

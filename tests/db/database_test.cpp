@@ -126,6 +126,43 @@ TEST_F(DatabaseTest, ContentionInANestedTransactionRetriesTheWholeOne) {
     EXPECT_EQ(Count(db, "k = 'try3'"), 1);
 }
 
+TEST_F(DatabaseTest, AfterCommitHooksRunOnlyOnceTheOutermostTransactionCommits) {
+    std::vector<std::string> ran;
+    int64_t rows_when_run = -1;
+    db.AfterCommit([&] { ran.push_back("now"); });  // no transaction: at once
+    EXPECT_EQ(ran, std::vector<std::string>{"now"});
+    int attempts = 0;
+    auto ok = db.Transact([&](Connection& c) -> Result<int> {
+        ++attempts;
+        RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES (?, 1)", {"h" + std::to_string(attempts)}));
+        db.AfterCommit([&] {
+            ran.push_back("outer" + std::to_string(attempts));
+            std::thread([&] { rows_when_run = Count(db); }).join();  // committed by now
+        });
+        auto inner = db.Transact([&](Connection&) -> Result<int> {
+            db.AfterCommit([&] { ran.push_back("inner"); });
+            return 0;
+        });
+        auto undone = db.Transact([&](Connection&) -> Result<int> {
+            db.AfterCommit([&] { ran.push_back("undone"); });
+            return FailedPrecondition("rule", "refused");
+        });
+        (void)undone;
+        EXPECT_EQ(ran.size(), 1u);  // nothing before the commit
+        if (attempts < 2) return Error(ErrorCode::kUnavailable, "serialization_failure", "retry");
+        return inner;
+    });
+    ASSERT_TRUE(ok.ok());
+    EXPECT_EQ(ran, (std::vector<std::string>{"now", "outer2", "inner"}));
+    EXPECT_EQ(rows_when_run, 1);
+    auto failed = db.Transact([&](Connection&) -> Result<int> {
+        db.AfterCommit([&] { ran.push_back("rolled back"); });
+        return FailedPrecondition("rule", "refused");
+    });
+    EXPECT_FALSE(failed.ok());
+    EXPECT_EQ(ran.size(), 3u);
+}
+
 TEST_F(DatabaseTest, UniqueViolationsAreConflicts) {
     ASSERT_TRUE(db.Transact([](Connection& c) { return c.Exec("INSERT INTO kv (k) VALUES ('dup')"); }).ok());
     auto again = db.Transact([](Connection& c) { return c.Exec("INSERT INTO kv (k) VALUES ('dup')"); });

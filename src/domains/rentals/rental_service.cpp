@@ -151,15 +151,14 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
         }
         RETURN_IF_ERROR(
             tx.Exec("UPDATE rentals SET eject_command_id = ? WHERE id = ?", {*cmd, r.id}));
+        db_.AfterCommit([this] { cabinet_.dispatcher().Wake(); });  // the eject goes out now
         ASSIGN_OR_RETURN(auto full, repo::FindRental(tx, r.id));
         if (!full) return Internal("rental vanished");
         return *full;
     });
-    if (out.ok()) {
+    if (out.ok())
         Log()->info("rental started rental_id={} user_id={} station_id={} serial={}", out->id,
                     user_id, out->station_id, out->power_bank_serial.value_or(""));
-        cabinet_.dispatcher().Wake();
-    }
     return out;
 }
 

@@ -26,8 +26,10 @@ Result<std::optional<RentablePick>> PickRentableBank(db::Connection& c,
                        kBankCols +
                        " FROM station_slots s JOIN power_banks b ON b.id = s.power_bank_id "
                        "WHERE s.station_id = ? AND s.status = 'OCCUPIED' AND b.status = "
-                       "'AVAILABLE' AND b.battery_level >= ? ORDER BY b.battery_level DESC, "
-                       "s.slot_number LIMIT 1",
+                       "'AVAILABLE' AND b.battery_level >= ? AND NOT EXISTS (SELECT 1 FROM "
+                       "cabinet_commands cc WHERE cc.station_id = s.station_id AND "
+                       "cc.target_serial = b.serial_number AND cc.status IN ('QUEUED', 'SENT')) "
+                       "ORDER BY b.battery_level DESC, s.slot_number LIMIT 1",
                    {station_id, min_battery}));
     if (!row) return std::optional<RentablePick>{};
     RentablePick p;

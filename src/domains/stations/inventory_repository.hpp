@@ -26,7 +26,8 @@ struct RentablePick {
 
 namespace repo {
 
-// The rentable bank with the most battery (then the lowest slot), or nullopt.
+// The rentable bank with the most battery (then the lowest slot) that no eject queued or in
+// flight is about to take out, or nullopt.
 Result<std::optional<RentablePick>> PickRentableBank(db::Connection& c,
                                                      const std::string& station_id,
                                                      int min_battery);
