@@ -75,6 +75,18 @@ Status SimCabinet::Boot() {
     if (options_.periodic) {
         Later(std::min<Scheduler::Duration>(5s, options_.heartbeat_every), [this, gen] { ScheduleHeartbeat(gen); });
         ScheduleUpload(gen, options_.first_upload);
+        // As the firmware does: no broker session 20 s after boot (refused, unreachable) ->
+        // start over, connect call included.
+        Later(20s, [this, gen] {
+            bool stale;
+            {
+                std::lock_guard lock(mu_);
+                stale = gen != generation_ || (transport_ && transport_->Connected());
+            }
+            if (stale) return;
+            Log()->warn("sim cabinet has no broker session, rebooting imei={}", options_.imei);
+            Reboot();
+        });
     }
     return Ok{};
 }
