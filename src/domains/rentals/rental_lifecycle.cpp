@@ -8,6 +8,8 @@
 #include "domains/notifications/notifier.hpp"
 #include "domains/rentals/rental_admin_repository.hpp"
 #include "domains/rentals/rental_service.hpp"
+#include "domains/stations/bank_repository.hpp"
+#include "domains/stations/inventory_repository.hpp"
 
 namespace ps::rentals {
 
@@ -90,18 +92,16 @@ Status RentalService::Activate(db::Connection& tx, const Rental& r, Micros at,
     std::string bank_serial = r.power_bank_serial.value_or("");
     if (!serial.empty() && serial != bank_serial) {
         // the cabinet ejected another bank than the one asked for: the rental follows it
-        ASSIGN_OR_RETURN(auto bank,
-                         tx.QueryOne("SELECT id FROM power_banks WHERE serial_number = ?", {serial}));
+        ASSIGN_OR_RETURN(auto bank, stations::repo::FindBankBySerial(tx, serial));
         if (bank) {
             RETURN_IF_ERROR(tx.Exec(
                 "UPDATE rentals SET power_bank_id = ?, power_bank_serial = ? WHERE id = ?",
-                {bank->Str(0), serial, r.id}));
+                {bank->id, serial, r.id}));
             bank_serial = serial;
         }
     }
-    RETURN_IF_ERROR(tx.Exec("UPDATE power_banks SET status = 'RENTED', updated_at = ? WHERE "
-                            "serial_number = ? AND status = 'AVAILABLE'",
-                            {clock_.Now(), bank_serial}));
+    RETURN_IF_ERROR(
+        stations::repo::SetBankStatus(tx, bank_serial, "RENTED", {"AVAILABLE"}, clock_.Now()));
     Log()->info("rental active rental_id={} serial={}", r.id, bank_serial);
     return NotifyUser(tx, r, "rental_started",
                       {{"due_at", FormatDt(at + r.package_minutes * kMinute)}});
@@ -156,10 +156,8 @@ Status RentalService::BeginVerify(db::Connection& tx, const Rental& r) {
 
 Result<bool> RentalService::BankInStation(db::Connection& tx, const Rental& r) {
     if (!r.power_bank_id) return false;
-    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT 1 FROM power_banks WHERE id = ? AND "
-                                           "current_station_id = ?",
-                                           {*r.power_bank_id, r.station_id}));
-    return row.has_value();
+    ASSIGN_OR_RETURN(auto bank, stations::repo::FindBank(tx, *r.power_bank_id));
+    return bank && bank->current_station_id == r.station_id;
 }
 
 // The cabinet's inventory (after a reply or a check_all) decides: the bank left -> ACTIVE from
@@ -200,20 +198,19 @@ Result<int64_t> RentalService::Settle() {
         auto st = db_.Transact([&](db::Connection& tx) -> Status {
             ASSIGN_OR_RETURN(auto r, repo::FindRental(tx, u.rental_id));
             if (!r || r->status != "PENDING_POPUP") return Ok{};
+            bool timed_out = u.command_status == "TIMED_OUT";
+            // a verification asked for recently is still in its time
+            if (timed_out && r->verify_requested_at &&
+                *r->verify_requested_at > now - opts_.verify_retry)
+                return Ok{};
             ++changed;
             if (u.command_status == "REPLIED" || u.command_status == "LATE_REPLY")
                 return SettleFromCabinet(tx, *r, u.command_at);
-            if (u.command_status == "TIMED_OUT") {
-                wake = true;
-                if (!r->verify_requested_at) return BeginVerify(tx, *r);
-                if (*r->verify_requested_at > now - opts_.verify_retry) {
-                    --changed;
-                    return Ok{};
-                }
-                return Status(cabinet_.commands().EnsureCheckAll(
-                    tx, r->station_id, "verify eject of rental " + r->rental_code));
-            }
-            return CancelPending(tx, *r, "eject_failed: not sent");
+            if (!timed_out) return CancelPending(tx, *r, "eject_failed: not sent");
+            wake = true;
+            if (!r->verify_requested_at) return BeginVerify(tx, *r);
+            return Status(cabinet_.commands().EnsureCheckAll(
+                tx, r->station_id, "verify eject of rental " + r->rental_code));
         });
         if (!st.ok())
             Log()->error("rental settle failed rental_id={} error={}", u.rental_id,
@@ -277,9 +274,8 @@ Status RentalService::Finish(db::Connection& tx, const Rental& r, Micros at,
                 return std::move(refund).error();
         }
     }
-    RETURN_IF_ERROR(tx.Exec("UPDATE power_banks SET status = 'AVAILABLE', updated_at = ? WHERE "
-                            "serial_number = ? AND status IN ('RENTED', 'LOST')",
-                            {now, r.power_bank_serial.value_or("")}));
+    RETURN_IF_ERROR(stations::repo::SetBankStatus(tx, r.power_bank_serial.value_or(""),
+                                                  "AVAILABLE", {"RENTED", "LOST"}, now));
     ASSIGN_OR_RETURN(auto fresh, repo::FindRental(tx, r.id));
     if (!fresh) return Internal("rental vanished");
     ASSIGN_OR_RETURN(Money unpaid, ChargeParts(tx, *fresh, nullptr));
@@ -426,9 +422,8 @@ Result<int64_t> RentalService::MarkLost() {
                                      {now, opts_.lost_penalty.paisa, now, r.id}));
             if (n == 0) return Ok{};
             ++changed;
-            RETURN_IF_ERROR(tx.Exec("UPDATE power_banks SET status = 'LOST', updated_at = ? "
-                                    "WHERE serial_number = ?",
-                                    {now, r.power_bank_serial.value_or("")}));
+            RETURN_IF_ERROR(stations::repo::SetBankStatus(tx, r.power_bank_serial.value_or(""),
+                                                          "LOST", {}, now));
             ASSIGN_OR_RETURN(auto fresh, repo::FindRental(tx, r.id));
             ASSIGN_OR_RETURN(Money unpaid, ChargeParts(tx, *fresh, nullptr));
             Log()->warn("rental lost rental_id={} serial={} penalty={} unpaid={}", r.id,

@@ -310,10 +310,8 @@ Result<Rental> RentalService::CancelByUser(int64_t user_id, const std::string& r
         if (n == 0)
             return FailedPrecondition("invalid_rental_status",
                                       "Only active rentals can be cancelled");
-        RETURN_IF_ERROR(
-            tx.Exec("UPDATE power_banks SET status = 'AVAILABLE', updated_at = ? "
-                    "WHERE id = ? AND status = 'RENTED'",
-                    {now, *r->power_bank_id}));
+        RETURN_IF_ERROR(stations::repo::SetBankStatus(tx, r->power_bank_serial.value_or(""),
+                                                      "AVAILABLE", {"RENTED"}, now));
         RETURN_IF_ERROR(RefundAll(tx, *r, "cancelled"));
         Log()->info("rental cancelled by user rental_id={}", r->id);
         ASSIGN_OR_RETURN(auto full, repo::FindRental(tx, r->id));

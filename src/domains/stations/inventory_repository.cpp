@@ -111,6 +111,21 @@ Status UnlinkBank(db::Connection& c, std::string_view bank_id, Micros at) {
         "WHERE id = ?", {at, bank_id});
 }
 
+Status SetBankStatus(db::Connection& c, std::string_view serial, std::string_view to,
+                     std::initializer_list<std::string_view> from, Micros at) {
+    std::string sql = "UPDATE power_banks SET status = ?, updated_at = ? WHERE serial_number = ?";
+    db::Params p{to, at, serial};
+    if (from.size() > 0) {
+        sql += " AND status IN (";
+        for (auto f : from) {
+            sql += p.size() > 3 ? ", ?" : "?";
+            p.emplace_back(f);
+        }
+        sql += ")";
+    }
+    return c.Exec(sql, p);
+}
+
 Status ClearSlotOccupants(db::Connection& c, std::string_view station_id, int slot,
                           std::string_view keep_bank_id, Micros at) {
     ASSIGN_OR_RETURN(auto rows, c.Query(

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,10 @@ Status MoveBank(db::Connection& c, const PowerBank& bank, std::string_view stati
                 const BankReading& r, Micros at);
 // The bank is no longer in any slot.
 Status UnlinkBank(db::Connection& c, std::string_view bank_id, Micros at);
+// The rental transitions of a bank's status (RENTED when it left, AVAILABLE when back, LOST):
+// sets `to` on the bank with this serial if its status is one of `from` (any when empty).
+Status SetBankStatus(db::Connection& c, std::string_view serial, std::string_view to,
+                     std::initializer_list<std::string_view> from, Micros at);
 // Unlinks every bank recorded at (station, slot) except `keep_bank_id`; history MISSING.
 Status ClearSlotOccupants(db::Connection& c, std::string_view station_id, int slot,
                           std::string_view keep_bank_id, Micros at);
