@@ -2,6 +2,7 @@
 
 #include "core/time_format.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
@@ -72,6 +73,22 @@ boost::json::value OptJson(const std::optional<std::string>& s) {
 
 boost::json::value OptDt(const std::optional<Micros>& t) {
     return t ? boost::json::value(FormatDt(*t)) : boost::json::value(nullptr);
+}
+
+std::string StringListJson(const std::vector<std::string>& list) {
+    json::array a;
+    for (const auto& s : list) a.emplace_back(json::string(s));
+    return json::serialize(a);
+}
+
+std::vector<std::string> ParseStringList(std::string_view text) {
+    std::vector<std::string> out;
+    json::error_code ec;
+    auto v = json::parse(text, ec);
+    if (ec || !v.is_array()) return out;
+    for (const auto& e : v.as_array())
+        if (e.is_string()) out.emplace_back(e.as_string());
+    return out;
 }
 
 }  // namespace ps

@@ -6,6 +6,8 @@
 #include <boost/json/value.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -16,5 +18,10 @@ std::string ToJsonText(const boost::json::value& v);
 // Optional response fields: null when absent, else the text / the local time (FormatDt).
 boost::json::value OptJson(const std::optional<std::string>& s);
 boost::json::value OptDt(const std::optional<Micros>& t);
+
+// A list of strings stored as a JSON array text; parsing keeps only the string elements and
+// gives an empty list for anything that is not an array.
+std::string StringListJson(const std::vector<std::string>& list);
+std::vector<std::string> ParseStringList(std::string_view text);
 
 }  // namespace ps

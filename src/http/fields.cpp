@@ -209,4 +209,8 @@ Status Fields::Finish() const {
     return e;
 }
 
+bool LooksLikeUrl(std::string_view s) {
+    return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("/media/");
+}
+
 }  // namespace ps::http

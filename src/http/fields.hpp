@@ -47,4 +47,7 @@ private:
     std::vector<std::pair<std::string, std::string>> errors_;
 };
 
+// A link the API accepts for documents and images: http(s):// or one of our /media/ paths.
+bool LooksLikeUrl(std::string_view s);
+
 }  // namespace ps::http

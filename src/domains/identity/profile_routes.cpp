@@ -90,10 +90,6 @@ Response UpdateProfile(IdentityServices& s, Request& req, bool replace) {
     return http::Success("Profile updated successfully", ProfileJson(p));
 }
 
-bool LooksLikeUrl(const std::string& s) {
-    return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("/media/", 0) == 0;
-}
-
 Response SubmitKyc(IdentityServices& s, Request& req, bool create) {
     ASSIGN_OR_RESPOND(auto body, req.ParsedBody());
     Fields f(body.fields);
@@ -102,9 +98,9 @@ Response SubmitKyc(IdentityServices& s, Request& req, bool create) {
     k.document_number = f.Str("document_number", create, 100);
     k.document_front_url = f.Str("document_front_url", create, 200);
     k.document_back_url = Nullable(f, body.fields, "document_back_url", 200);
-    if (k.document_front_url && !LooksLikeUrl(*k.document_front_url))
+    if (k.document_front_url && !http::LooksLikeUrl(*k.document_front_url))
         f.AddError("document_front_url", "Enter a valid URL.");
-    if (k.document_back_url && *k.document_back_url && !LooksLikeUrl(**k.document_back_url))
+    if (k.document_back_url && *k.document_back_url && !http::LooksLikeUrl(**k.document_back_url))
         f.AddError("document_back_url", "Enter a valid URL.");
     f.OnlyKnown({"document_type", "document_number", "document_front_url", "document_back_url"});
     RESPOND_IF_ERROR(f.Finish());

@@ -1,5 +1,6 @@
 // Packages as staff see them and late-fee configurations (rental_admin_repository.hpp).
 #include "domains/rentals/rental_admin_repository.hpp"
+#include "core/json_text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -15,22 +16,6 @@ json::object ParseObject(const std::string& text) {
     json::error_code ec;
     auto v = json::parse(text, ec);
     return !ec && v.is_object() ? v.as_object() : json::object{};
-}
-
-std::vector<std::string> ParseStringList(const std::string& text) {
-    std::vector<std::string> out;
-    json::error_code ec;
-    auto v = json::parse(text, ec);
-    if (ec || !v.is_array()) return out;
-    for (const auto& e : v.as_array())
-        if (e.is_string()) out.emplace_back(e.as_string());
-    return out;
-}
-
-std::string StringListJson(const std::vector<std::string>& list) {
-    json::array a;
-    for (const auto& s : list) a.emplace_back(json::string(s));
-    return json::serialize(a);
 }
 
 namespace {

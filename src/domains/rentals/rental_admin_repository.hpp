@@ -56,10 +56,8 @@ struct UsageStats {
 
 namespace repo {
 
-// JSON text columns: an object ('{}' when unreadable) and an array of strings.
+// JSON text columns: an object ('{}' when unreadable); string lists: core/json_text.hpp.
 boost::json::object ParseObject(const std::string& text);
-std::vector<std::string> ParseStringList(const std::string& text);
-std::string StringListJson(const std::vector<std::string>& list);
 
 // Every package, active or not, in the public list's order (shortest first). Packages are few.
 Result<std::vector<AdminPackage>> ListAdminPackages(db::Connection& c);

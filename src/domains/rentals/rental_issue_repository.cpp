@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "domains/money/ledger.hpp"
+#include "core/json_text.hpp"
 #include "domains/rentals/rental_admin_repository.hpp"
 
 namespace ps::rentals::repo {

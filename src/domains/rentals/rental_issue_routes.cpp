@@ -83,10 +83,6 @@ json::object AdminIssueDetailJson(const RentalIssueView& v) {
     return o;
 }
 
-bool LooksLikeUrl(const std::string& s) {
-    return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("/media/", 0) == 0;
-}
-
 Response ReportIssue(RentalIssueService& s, Request& req) {
     ASSIGN_OR_RESPOND(auto body, req.ParsedBody());
     Fields f(body.fields);
@@ -102,7 +98,7 @@ Response ReportIssue(RentalIssueService& s, Request& req) {
             f.AddError("images", "Ensure this field has no more than 10 elements.");
         else if (images)
             for (const auto& url : *images)
-                if (!LooksLikeUrl(url) || url.size() > 500) {
+                if (!http::LooksLikeUrl(url) || url.size() > 500) {
                     f.AddError("images", "Enter a valid URL.");
                     break;
                 }

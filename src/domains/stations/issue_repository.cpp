@@ -1,5 +1,6 @@
 // Station issue reports (issue_repository.hpp).
 #include "domains/stations/issue_repository.hpp"
+#include "core/json_text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -20,22 +21,6 @@ constexpr const char* kIssueSelect =
     "st.id = i.station_id LEFT JOIN users r ON r.id = i.reported_by LEFT JOIN users a ON "
     "a.id = i.assigned_to ";
 
-std::string ImagesJson(const std::vector<std::string>& images) {
-    json::array a;
-    for (const auto& s : images) a.emplace_back(json::string(s));
-    return json::serialize(a);
-}
-
-std::vector<std::string> ParseImages(const std::string& text) {
-    std::vector<std::string> out;
-    json::error_code ec;
-    auto v = json::parse(text, ec);
-    if (ec || !v.is_array()) return out;
-    for (const auto& e : v.as_array())
-        if (e.is_string()) out.emplace_back(e.as_string());
-    return out;
-}
-
 IssueView ToView(const db::Row& r) {
     IssueView v;
     Issue& i = v.issue;
@@ -45,7 +30,7 @@ IssueView ToView(const db::Row& r) {
     i.assigned_to = r.OptInt(3);
     i.issue_type = r.Str(4);
     i.description = r.Str(5);
-    i.images = ParseImages(r.Str(6));
+    i.images = ParseStringList(r.Str(6));
     i.priority = r.Str(7);
     i.status = r.Str(8);
     i.notes = r.OptStr(9);
@@ -113,7 +98,7 @@ Status InsertIssue(db::Connection& c, const Issue& i) {
         "description, images, priority, status, notes, reported_at, resolved_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {i.id, i.station_id, i.reported_by, i.assigned_to, i.issue_type, i.description,
-         ImagesJson(i.images), i.priority, i.status, i.notes, i.reported_at, i.resolved_at,
+         StringListJson(i.images), i.priority, i.status, i.notes, i.reported_at, i.resolved_at,
          i.updated_at}));
     return Ok{};
 }

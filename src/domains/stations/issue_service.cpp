@@ -1,4 +1,5 @@
 #include "domains/stations/issue_service.hpp"
+#include "http/fields.hpp"
 
 #include "core/log.hpp"
 #include "domains/admin/audit.hpp"
@@ -14,10 +15,6 @@ auto Log() {
     return l;
 }
 
-bool LooksLikeUrl(const std::string& s) {
-    return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("/media/", 0) == 0;
-}
-
 Status ValidateReport(const IssueService::Report& r) {
     if (!IsIssueType(r.issue_type))
         return FieldError("issue_type", "\"" + r.issue_type + "\" is not a valid choice.");
@@ -28,7 +25,7 @@ Status ValidateReport(const IssueService::Report& r) {
     if (r.images.size() > 10)
         return FieldError("images", "Ensure this field has no more than 10 elements.");
     for (const auto& url : r.images)
-        if (!LooksLikeUrl(url) || url.size() > 500)
+        if (!http::LooksLikeUrl(url) || url.size() > 500)
             return FieldError("images", "Enter a valid URL.");
     return Ok{};
 }
