@@ -58,6 +58,8 @@ std::string ContainsPattern(std::string_view s) {
     return out + "%";
 }
 
+const char* ForUpdate(Backend b) { return b == Backend::kPostgres ? " FOR UPDATE" : ""; }
+
 bool IsRetryable(const Error& e) {
     return e.slug == "db_busy" || e.slug == "serialization_failure";
 }

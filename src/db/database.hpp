@@ -61,6 +61,22 @@ using Rows = std::vector<Row>;
 
 enum class Backend { kSqlite, kPostgres };
 
+// How a transaction is isolated from concurrent ones on PostgreSQL (SQLite runs one write
+// transaction at a time, so both are serializable there).
+//  - kSerializable: SERIALIZABLE; conflicts surface as serialization failures and the whole
+//    transaction is retried. The default: code may read, decide, then write.
+//  - kReadCommitted: READ COMMITTED. For hot paths whose code takes the locks its decisions
+//    need: `SELECT ... FOR UPDATE` (ForUpdate below) on the rows it decides on, guarded UPDATEs
+//    (`... WHERE balance + ? >= 0`, `... WHERE state = 'pending'`) and unique keys. Concurrent
+//    writers of one row then wait for each other instead of aborting, and no predicate locks
+//    turn unrelated transactions into conflicts. Every Transact nested in such a transaction
+//    must ask for kReadCommitted too (it declares that its code is safe there); a nested
+//    kSerializable one fails with "db_isolation".
+enum class Isolation { kSerializable, kReadCommitted };
+
+// " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write transactions are serial).
+const char* ForUpdate(Backend b);
+
 // One session. Not thread-safe; borrowed from the pool for one unit of work.
 class Connection {
 public:
@@ -99,8 +115,8 @@ public:
         return fn(**lease);
     }
 
-    // Runs fn inside one serializable transaction (BEGIN IMMEDIATE on SQLite, SERIALIZABLE on
-    // PostgreSQL), committing when fn returns a value and rolling back on an error. Busy/serialization failures are retried a few times,
+    // Runs fn inside one transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL as `iso` says),
+    // committing when fn returns a value and rolling back on an error. Busy/serialization failures are retried a few times,
     // so fn must not have side effects outside the database.
     // Nesting: while a transaction runs on this thread, every Transact and Read made on the same
     // thread and database joins it (same connection, so it reads its own writes). A nested
@@ -109,14 +125,15 @@ public:
     // transaction roll back and retry as a whole, whatever its fn returns. Only the outermost
     // transaction commits.
     template <typename F>
-    auto Transact(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+    auto Transact(F&& fn, Isolation iso = Isolation::kSerializable)
+        -> decltype(fn(std::declval<Connection&>())) {
         using R = decltype(fn(std::declval<Connection&>()));
         std::optional<R> out;
         Status st = RunTransaction([&](Connection& c) -> Status {
             out.emplace(fn(c));
             if (!out->ok()) return out->error();
             return Ok{};
-        });
+        }, iso);
         if (!st.ok() && (!out || out->ok())) return std::move(st).error();
         return std::move(*out);
     }
@@ -150,7 +167,7 @@ public:
 
 protected:
     virtual void Release(std::unique_ptr<Connection> c) = 0;
-    virtual Status RunTransaction(const std::function<Status(Connection&)>& fn) = 0;
+    virtual Status RunTransaction(const std::function<Status(Connection&)>& fn, Isolation iso) = 0;
 };
 
 // A LIKE pattern matching `s` anywhere, lower-cased, with '!' escaping % _ and ! — use it as

@@ -15,6 +15,7 @@ namespace {
 struct Ambient {
     const PooledDatabase* db = nullptr;
     Connection* conn = nullptr;
+    Isolation iso = Isolation::kSerializable;
     std::optional<Error> retry;
     std::vector<std::function<void()>> after_commit;
 };
@@ -72,7 +73,10 @@ void PooledDatabase::AfterCommit(std::function<void()> fn) {
     else fn();
 }
 
-Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn) {
+Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn, Isolation iso) {
+    if (iso == Isolation::kSerializable && t_ambient.iso != Isolation::kSerializable)
+        return Error{ErrorCode::kInternal, "db_isolation",
+                     "A serializable transaction cannot join a read-committed one"};
     Connection& c = *t_ambient.conn;
     size_t hooks = t_ambient.after_commit.size();
     if (auto r = c.Exec(std::string("SAVEPOINT ") + kNested); !r.ok()) return std::move(r).error();
@@ -98,19 +102,20 @@ Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn) {
     return Ok{};
 }
 
-Status PooledDatabase::RunTransaction(const std::function<Status(Connection&)>& fn) {
-    if (t_ambient.db == this) return RunNested(fn);
+Status PooledDatabase::RunTransaction(const std::function<Status(Connection&)>& fn,
+                                      Isolation iso) {
+    if (t_ambient.db == this) return RunNested(fn, iso);
     for (int attempt = 0;; ++attempt) {
         std::unique_lock<std::mutex> writer(write_mu_, std::defer_lock);
         if (SingleWriter()) writer.lock();
         auto lease = Acquire();
         if (!lease.ok()) return std::move(lease).error();
         Connection& c = **lease;
-        Ambient outer = std::exchange(t_ambient, Ambient{this, &c, std::nullopt});
+        Ambient outer = std::exchange(t_ambient, Ambient{this, &c, iso, std::nullopt});
         Status st = Ok{};
         try {
             st = [&]() -> Status {
-                if (auto r = c.Exec(BeginSql()); !r.ok()) return std::move(r).error();
+                if (auto r = c.Exec(BeginSql(iso)); !r.ok()) return std::move(r).error();
                 Status body = fn(c);
                 // A nested call met contention: this attempt's snapshot is stale, whatever fn
                 // made of that error.

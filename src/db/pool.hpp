@@ -20,16 +20,16 @@ public:
 
 protected:
     virtual Result<std::unique_ptr<Connection>> Connect() = 0;
-    virtual const char* BeginSql() const = 0;
+    virtual const char* BeginSql(Isolation iso) const = 0;
     // One write transaction at a time in this process (SQLite has one writer anyway: waiting
     // on a mutex beats sleeping in its busy handler).
     virtual bool SingleWriter() const { return false; }
     void Release(std::unique_ptr<Connection> c) override;
-    Status RunTransaction(const std::function<Status(Connection&)>& fn) override;
+    Status RunTransaction(const std::function<Status(Connection&)>& fn, Isolation iso) override;
 
 private:
     // A Transact inside the transaction running on this thread: a savepoint on its connection.
-    Status RunNested(const std::function<Status(Connection&)>& fn);
+    Status RunNested(const std::function<Status(Connection&)>& fn, Isolation iso);
 
     mutable std::mutex mu_;
     std::condition_variable cv_;

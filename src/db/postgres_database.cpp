@@ -168,7 +168,10 @@ public:
     Backend backend() const override { return Backend::kPostgres; }
 
 protected:
-    const char* BeginSql() const override { return "BEGIN ISOLATION LEVEL SERIALIZABLE"; }
+    const char* BeginSql(Isolation iso) const override {
+        return iso == Isolation::kReadCommitted ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                                : "BEGIN ISOLATION LEVEL SERIALIZABLE";
+    }
     Result<std::unique_ptr<Connection>> Connect() override {
         PGconn* c = PQconnectdb(url_.c_str());
         if (PQstatus(c) != CONNECTION_OK) {

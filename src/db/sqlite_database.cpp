@@ -121,7 +121,7 @@ public:
     Backend backend() const override { return Backend::kSqlite; }
 
 protected:
-    const char* BeginSql() const override { return "BEGIN IMMEDIATE"; }
+    const char* BeginSql(Isolation) const override { return "BEGIN IMMEDIATE"; }
     bool SingleWriter() const override { return true; }
     Result<std::unique_ptr<Connection>> Connect() override {
         sqlite3* h = nullptr;

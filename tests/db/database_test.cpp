@@ -200,6 +200,44 @@ TEST_F(DatabaseTest, ConcurrentIncrementsAreNeverLost) {
     EXPECT_EQ(failures.load(), 0) << "read-modify-write inside Transact must be isolated";
 }
 
+TEST_F(DatabaseTest, ReadCommittedWritersLockTheRowTheyDecideOn) {
+    ASSERT_TRUE(db.Transact([](Connection& c) { return c.Exec("INSERT INTO kv (k, n) VALUES ('c', 0)"); }).ok());
+    const std::string lock = std::string("SELECT n FROM kv WHERE k = 'c'") + ForUpdate(db.backend());
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 50; ++i) {
+                auto r = db.Transact([&](Connection& c) -> Result<int64_t> {
+                    ASSIGN_OR_RETURN(auto row, c.QueryOne(lock));
+                    return c.Exec("UPDATE kv SET n = ? WHERE k = 'c' AND n = ?",
+                                  {row->Int(0) + 1, row->Int(0)});
+                }, Isolation::kReadCommitted);
+                if (!r.ok() || *r != 1) ++failures;
+            }
+        });
+    for (auto& th : threads) th.join();
+    auto n = db.Read([](Connection& c) { return c.QueryOne("SELECT n FROM kv WHERE k = 'c'"); });
+    EXPECT_EQ(failures.load(), 0) << "the locked row is read and written by one writer at a time";
+    EXPECT_EQ((*n)->Int(0), 400);
+}
+
+TEST_F(DatabaseTest, ASerializableTransactionCannotJoinAReadCommittedOne) {
+    auto r = db.Transact([&](Connection& c) -> Result<int64_t> {
+        RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES ('rc', 1)"));
+        auto inner = db.Transact([](Connection& c2) { return c2.Exec("INSERT INTO kv (k, n) VALUES ('s', 1)"); });
+        EXPECT_FALSE(inner.ok());
+        if (!inner.ok()) EXPECT_EQ(inner.error().slug, "db_isolation");
+        auto same = db.Transact([](Connection& c2) { return c2.Exec("INSERT INTO kv (k, n) VALUES ('rc2', 1)"); },
+                                Isolation::kReadCommitted);
+        EXPECT_TRUE(same.ok());
+        return int64_t{0};
+    }, Isolation::kReadCommitted);
+    ASSERT_TRUE(r.ok());
+    auto n = db.Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM kv"); });
+    EXPECT_EQ((*n)->Int(0), 2) << "the refused nested transaction wrote nothing";
+}
+
 TEST_F(DatabaseTest, MigrationsAreIdempotent) {
     auto again = Migrate(db, EmbeddedMigrations());
     ASSERT_TRUE(again.ok());
