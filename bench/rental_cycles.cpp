@@ -441,13 +441,9 @@ int main(int argc, char** argv) {
     jobs::Scheduler job_scheduler(*a.db, *a.clock, a.periodic);
     workers.Start();
     job_scheduler.Start();
-    http::ServerOptions so;
+    http::ServerOptions so = app::HttpServerOptions(a);  // as serve: threads and offload
     so.host = "127.0.0.1";
     so.port = static_cast<uint16_t>(o.port);
-    so.io_threads = a.cfg.io_threads;
-    so.handler_threads = a.cfg.handler_threads > 0 ? a.cfg.handler_threads
-                         : a.db->backend() == db::Backend::kPostgres ? a.cfg.db_pool_size : 0;
-    so.body_limit = static_cast<size_t>(a.cfg.body_limit_bytes);
     http::Server server(so, *a.router);
     uint16_t port = 0;
     try {

@@ -80,13 +80,7 @@ int Serve(const std::string& config_path, bool jobs_only) {
         sigwait(&termination, &sig);
         log->info("signal={} stopping workers", sig);
     } else {
-        http::ServerOptions so;
-        so.host = a.cfg.ListenHost();
-        so.port = a.cfg.ListenPort();
-        so.io_threads = a.cfg.io_threads;
-        so.handler_threads = a.cfg.handler_threads > 0 ? a.cfg.handler_threads
-                             : a.db->backend() == db::Backend::kPostgres ? a.cfg.db_pool_size : 0;
-        so.body_limit = static_cast<size_t>(a.cfg.body_limit_bytes);
+        http::ServerOptions so = app::HttpServerOptions(a);
         http::Server server(so, *a.router);
         uint16_t port = 0;
         try {

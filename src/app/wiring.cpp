@@ -109,6 +109,18 @@ void BuildPayments(App& a, Services& s) {
 
 }  // namespace
 
+http::ServerOptions HttpServerOptions(const App& a) {
+    http::ServerOptions so;
+    so.host = a.cfg.ListenHost();
+    so.port = a.cfg.ListenPort();
+    so.io_threads = a.cfg.io_threads;
+    bool pg = a.db->backend() == db::Backend::kPostgres;
+    so.offload = pg ? http::Offload::kAll : http::Offload::kWrites;
+    so.handler_threads = a.cfg.handler_threads > 0 ? a.cfg.handler_threads : pg ? a.cfg.db_pool_size : 32;
+    so.body_limit = static_cast<size_t>(a.cfg.body_limit_bytes);
+    return so;
+}
+
 Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* random) {
     auto app = std::make_unique<App>();
     App& a = *app;

@@ -87,6 +87,8 @@ public:
     // Runs a script of several statements without parameters (migrations).
     virtual Status ExecScript(std::string_view sql) = 0;
     virtual Backend backend() const = 0;
+    // Whether a transaction is open (SQLite rolls one back by itself after some I/O errors).
+    virtual bool InTransaction() const = 0;
 
     // Convenience: the first row, or nullopt.
     Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});

@@ -102,52 +102,158 @@ Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn, I
     return Ok{};
 }
 
-Status PooledDatabase::RunTransaction(const std::function<Status(Connection&)>& fn,
-                                      Isolation iso) {
+Status PooledDatabase::RunBody(Connection& c, Isolation iso, const Fn& fn, Hooks& hooks) {
+    struct Restore {
+        Ambient outer;
+        ~Restore() { t_ambient = std::move(outer); }
+    } restore{std::exchange(t_ambient, Ambient{this, &c, iso, std::nullopt})};
+    Status body = fn(c);
+    // A nested call met contention: this attempt's snapshot is stale, whatever fn made of it.
+    if (t_ambient.retry && (body.ok() || !IsRetryable(body.error()))) body = *t_ambient.retry;
+    hooks = std::move(t_ambient.after_commit);
+    return body;
+}
+
+namespace {
+// Jittered backoff, capped: contention clears in milliseconds.
+void Backoff(int attempt) {
+    auto cap = std::min(50, 1 << std::min(attempt, 6));
+    std::this_thread::sleep_for(std::chrono::microseconds(500 + std::rand() % (cap * 1000)));
+}
+constexpr int kMaxAttempts = 30;
+}  // namespace
+
+Status PooledDatabase::RunTransaction(const Fn& fn, Isolation iso) {
     if (t_ambient.db == this) return RunNested(fn, iso);
+    if (SingleWriter()) return RunGrouped(fn, iso);
     for (int attempt = 0;; ++attempt) {
-        std::unique_lock<std::mutex> writer(write_mu_, std::defer_lock);
-        if (SingleWriter()) writer.lock();
         auto lease = Acquire();
         if (!lease.ok()) return std::move(lease).error();
         Connection& c = **lease;
-        Ambient outer = std::exchange(t_ambient, Ambient{this, &c, iso, std::nullopt});
+        Hooks hooks;
         Status st = Ok{};
         try {
-            st = [&]() -> Status {
-                if (auto r = c.Exec(BeginSql(iso)); !r.ok()) return std::move(r).error();
-                Status body = fn(c);
-                // A nested call met contention: this attempt's snapshot is stale, whatever fn
-                // made of that error.
-                if (t_ambient.retry && (body.ok() || !IsRetryable(body.error())))
-                    body = *t_ambient.retry;
-                if (!body.ok()) {
-                    (void)c.Exec("ROLLBACK");
-                    return body;
-                }
-                if (auto r = c.Exec("COMMIT"); !r.ok()) {
-                    (void)c.Exec("ROLLBACK");
-                    return std::move(r).error();
-                }
-                return Ok{};
-            }();
+            if (auto r = c.Exec(BeginSql(iso)); !r.ok()) st = std::move(r).error();
+            else st = RunBody(c, iso, fn, hooks);
+            if (st.ok()) {
+                if (auto r = c.Exec("COMMIT"); !r.ok()) st = std::move(r).error();
+            }
+            if (!st.ok()) (void)c.Exec("ROLLBACK");
         } catch (...) {
             (void)c.Exec("ROLLBACK");
-            t_ambient = std::move(outer);
             throw;
         }
-        auto hooks = std::move(t_ambient.after_commit);
-        t_ambient = std::move(outer);
+        { Lease done = std::move(*lease); }  // back to the pool before the hooks, which may read
         if (st.ok()) {
-            if (writer.owns_lock()) writer.unlock();
             for (auto& h : hooks) h();
             return st;
         }
-        if (!IsRetryable(st.error()) || attempt >= 30) return st;
-        if (writer.owns_lock()) writer.unlock();
-        // Jittered backoff, capped: contention clears in milliseconds.
-        auto cap = std::min(50, 1 << std::min(attempt, 6));
-        std::this_thread::sleep_for(std::chrono::microseconds(500 + std::rand() % (cap * 1000)));
+        if (!IsRetryable(st.error()) || attempt >= kMaxAttempts) return st;
+        Backoff(attempt);
+    }
+}
+
+// Group commit (SQLite). One write transaction runs at a time (write_mu_), and each pays an
+// fsync at COMMIT. So the transaction of a group stays open across writers: each writer runs
+// its fn under a savepoint in it (its failure rolls back only its own work), and at the end
+// of its turn hands the open transaction to the next writer if one is waiting, else commits
+// it. Members wait for that commit before they return, so nothing is acknowledged before it
+// is durable, and a failed commit fails (and retries) every member. Readers on other
+// connections see a group's writes only once it commits.
+struct PooledDatabase::Group {
+    explicit Group(Lease l) : lease(std::move(l)) {}
+    Lease lease;
+    int members = 0;  // writers whose work is in the transaction
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Status> result;  // set once the group is committed or rolled back
+};
+
+namespace {
+constexpr int kMaxGroup = 128;
+constexpr const char* kMember = "db_member";
+}  // namespace
+
+void PooledDatabase::EndTurn(const std::shared_ptr<Group>& g, std::unique_lock<std::mutex>& writer) {
+    Connection& c = *g->lease;
+    bool open = c.InTransaction();
+    if (open && write_waiters_.load() > 0 && g->members < kMaxGroup) {
+        writer.unlock();  // the next writer joins and ends the group, or hands it on
+        return;
+    }
+    Status st = Ok{};
+    if (!open) {
+        st = Unavailable("db_busy", "The transaction was rolled back by the database");
+    } else if (g->members == 0) {
+        (void)c.Exec("ROLLBACK");
+    } else if (auto r = c.Exec("COMMIT"); !r.ok()) {
+        st = std::move(r).error();
+        (void)c.Exec("ROLLBACK");
+    }
+    group_.reset();
+    { Lease done = std::move(g->lease); }  // the connection back to the pool
+    writer.unlock();
+    {
+        std::lock_guard lock(g->mu);
+        g->result = std::move(st);
+    }
+    g->cv.notify_all();
+}
+
+Status PooledDatabase::RunGrouped(const Fn& fn, Isolation iso) {
+    for (int attempt = 0;; ++attempt) {
+        std::unique_lock<std::mutex> writer(write_mu_, std::defer_lock);
+        ++write_waiters_;
+        writer.lock();
+        --write_waiters_;
+        if (!group_) {
+            auto lease = Acquire();
+            if (!lease.ok()) return std::move(lease).error();
+            Status begun = Ok{};
+            if (auto r = (**lease).Exec(BeginSql(iso)); !r.ok()) begun = std::move(r).error();
+            if (!begun.ok()) {
+                writer.unlock();
+                if (!IsRetryable(begun.error()) || attempt >= kMaxAttempts) return begun;
+                Backoff(attempt);
+                continue;
+            }
+            group_ = std::make_shared<Group>(std::move(*lease));
+        }
+        std::shared_ptr<Group> g = group_;
+        Connection& c = *g->lease;
+        Hooks hooks;
+        Status st = Ok{};
+        auto undo = [&] {
+            (void)c.Exec(std::string("ROLLBACK TO SAVEPOINT ") + kMember);
+            (void)c.Exec(std::string("RELEASE SAVEPOINT ") + kMember);
+        };
+        try {
+            if (auto r = c.Exec(std::string("SAVEPOINT ") + kMember); !r.ok()) st = std::move(r).error();
+            else st = RunBody(c, iso, fn, hooks);
+            if (st.ok()) {
+                if (auto r = c.Exec(std::string("RELEASE SAVEPOINT ") + kMember); !r.ok())
+                    st = std::move(r).error();
+            }
+            if (!st.ok()) undo();
+        } catch (...) {
+            undo();
+            EndTurn(g, writer);
+            throw;
+        }
+        bool member = st.ok();
+        if (member) ++g->members;
+        EndTurn(g, writer);
+        if (member) {
+            std::unique_lock lock(g->mu);
+            g->cv.wait(lock, [&] { return g->result.has_value(); });
+            st = *g->result;
+        }
+        if (st.ok()) {
+            for (auto& h : hooks) h();
+            return st;
+        }
+        if (!IsRetryable(st.error()) || attempt >= kMaxAttempts) return st;
+        Backoff(attempt);
     }
 }
 

@@ -80,6 +80,7 @@ public:
     explicit PgConnection(PGconn* c) : c_(c) {}
     ~PgConnection() override { PQfinish(c_); }
     Backend backend() const override { return Backend::kPostgres; }
+    bool InTransaction() const override { return PQtransactionStatus(c_) != PQTRANS_IDLE; }
 
     Result<Rows> Query(std::string_view sql, const Params& params) override {
         ASSIGN_OR_RETURN(PGresult * r, Run(sql, params));

@@ -4,9 +4,8 @@
 // kill -9 AND power loss. synchronous=NORMAL would also survive kill -9 (the WAL is in the OS
 // page cache before COMMIT returns) but may lose the last commits on power loss -- a wallet
 // debit or a stored Idempotency-Key answer the client already acted on. Money keeps FULL; the
-// price is one fsync per commit (SQLite has one writer, so no group commit), which is why the
-// money routes commit once per request (Idempotent, IdempotentWork::kDatabaseOnly) and why
-// write throughput follows the disk's fsync latency.
+// price of an fsync per commit is shared by grouping the transactions that wait for the one
+// writer into one commit (pool.cpp, RunGrouped).
 #include <sqlite3.h>
 
 #include <unordered_map>
@@ -34,6 +33,7 @@ public:
         sqlite3_close_v2(h_);
     }
     Backend backend() const override { return Backend::kSqlite; }
+    bool InTransaction() const override { return sqlite3_get_autocommit(h_) == 0; }
 
     Result<Rows> Query(std::string_view sql, const Params& params) override {
         ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare(sql, params));

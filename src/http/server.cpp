@@ -25,8 +25,7 @@ struct Server::Impl {
     ServerOptions opts;
     const Router& router;
     asio::io_context ioc;
-    std::unique_ptr<asio::thread_pool> handlers;  // blocking routes, or all when offload_all
-    bool offload_all = false;
+    std::unique_ptr<asio::thread_pool> handlers;  // see Offload
     tcp::acceptor acceptor{ioc};
     std::atomic<int> connections{0};
     std::atomic<int> in_flight{0};
@@ -39,7 +38,6 @@ struct Server::Impl {
     bool stopped = false;
 
     Impl(ServerOptions o, const Router& r) : opts(std::move(o)), router(r) {
-        offload_all = opts.handler_threads > 0;
         handlers = std::make_unique<asio::thread_pool>(std::max(2, opts.handler_threads));
         id_prefix = std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() %
                                    1000000) + "-";
@@ -68,7 +66,9 @@ struct Server::Impl {
 
     asio::awaitable<Response> Handle(Request& req) {
         Router::Resolved r = router.Resolve(req);
-        if (!offload_all && !Router::IsBlocking(r)) co_return router.Execute(req, r);
+        bool offload = Router::IsBlocking(r) || opts.offload == Offload::kAll ||
+                       (opts.offload == Offload::kWrites && req.method != "GET" && req.method != "HEAD");
+        if (!offload) co_return router.Execute(req, r);
         co_return co_await asio::co_spawn(
             handlers->get_executor(),
             [&]() -> asio::awaitable<Response> { co_return router.Execute(req, r); },

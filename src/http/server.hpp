@@ -11,11 +11,20 @@
 
 namespace ps::http {
 
+// Which requests run on the handler pool rather than inline on an I/O thread (routes marked
+// blocking always do).
+enum class Offload {
+    kBlocking,  // only blocking routes
+    kWrites,    // also every request but GET/HEAD: it may wait for a commit (SQLite groups them)
+    kAll,       // every request: each database call waits on the network (PostgreSQL)
+};
+
 struct ServerOptions {
     std::string host = "127.0.0.1";
     uint16_t port = 8080;           // 0 picks a free port
     int io_threads = 2;
-    int handler_threads = 0;        // > 0: handlers run on a separate pool (blocking database)
+    int handler_threads = 2;        // the handler pool
+    Offload offload = Offload::kBlocking;
     size_t body_limit = 12 << 20;   // bytes
     size_t header_limit = 16 << 10;
     int read_timeout_s = 30;

@@ -200,6 +200,42 @@ TEST_F(DatabaseTest, ConcurrentIncrementsAreNeverLost) {
     EXPECT_EQ(failures.load(), 0) << "read-modify-write inside Transact must be isolated";
 }
 
+// On SQLite concurrent writers share one commit (a group); on PostgreSQL each commits alone.
+// Either way a failing writer's work is gone, every other writer's is kept, and a writer's
+// after-commit hook (which runs before its Transact returns) sees its row from another
+// connection: nothing is acknowledged before it is committed.
+TEST_F(DatabaseTest, ConcurrentWritersKeepTheirOwnOutcomeAndReturnOnlyOnceCommitted) {
+    std::atomic<int> committed{0}, unseen{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 16; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 40; ++i) {
+                std::string key = std::to_string(t) + ":" + std::to_string(i);
+                bool fail = i % 3 == 0;
+                auto r = db.Transact([&](Connection& c) -> Result<int64_t> {
+                    RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES (?, ?)", {key, t}));
+                    if (fail) return Error{ErrorCode::kInvalidArgument, "refused", "refused"};
+                    db.AfterCommit([&, key] {
+                        auto seen = db.Read([&](Connection& c2) {
+                            return c2.QueryOne("SELECT n FROM kv WHERE k = ?", {key});
+                        });
+                        if (!seen.ok() || !*seen) ++unseen;
+                    });
+                    return int64_t{1};
+                });
+                EXPECT_EQ(r.ok(), !fail) << key;
+                if (r.ok()) ++committed;
+            }
+        });
+    for (auto& th : threads) th.join();
+    auto n = db.Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM kv"); });
+    EXPECT_EQ((*n)->Int(0), committed.load());
+    EXPECT_EQ(committed.load(), 16 * 26);
+    EXPECT_EQ(unseen.load(), 0);
+    auto failed = db.Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM kv WHERE k LIKE '%:0'"); });
+    EXPECT_EQ((*failed)->Int(0), 0);
+}
+
 TEST_F(DatabaseTest, ReadCommittedWritersLockTheRowTheyDecideOn) {
     ASSERT_TRUE(db.Transact([](Connection& c) { return c.Exec("INSERT INTO kv (k, n) VALUES ('c', 0)"); }).ok());
     const std::string lock = std::string("SELECT n FROM kv WHERE k = 'c'") + ForUpdate(db.backend());

@@ -109,11 +109,11 @@ TestServer::TestServer(ServerOptions opts) : db_(MakeTestDatabase()) {
     auto built = app::BuildApp(cfg, fake_clock_.get());
     if (!built.ok()) throw std::runtime_error("BuildApp: " + built.error().message);
     app_ = std::move(*built);
-    http::ServerOptions so;
+    http::ServerOptions so = app::HttpServerOptions(*app_);
+    so.host = "127.0.0.1";
     so.port = 0;
     so.io_threads = 2;
-    so.handler_threads = UsingPostgres() ? 4 : 0;
-    so.body_limit = opts.body_limit ? opts.body_limit : static_cast<size_t>(cfg.body_limit_bytes);
+    if (opts.body_limit) so.body_limit = opts.body_limit;
     if (opts.extra_routes) opts.extra_routes(*app_->router);
     server_ = std::make_unique<http::Server>(so, *app_->router);
     port_ = server_->Start();
