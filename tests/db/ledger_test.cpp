@@ -237,18 +237,21 @@ TEST_F(LedgerTest, PartialRefundsNeverExceedTheCharge) {
     ExpectAuditClean();
 }
 
-TEST_F(LedgerTest, RacingSpendersNeverOverdrawTheWallet) {
-    TopUp(kAlice, Money{10000}, "t1");
+// 8 threads x 10 charges of NPR 7 against what the user holds, each charge in its own
+// transaction at `iso` (both are serializable on SQLite). Returns the charges that went through;
+// every racer must get a clear answer: charged, or insufficient_balance only when the user
+// really cannot pay.
+int RaceCharges(Ledger& ledger, db::Database& db, db::Isolation iso) {
     std::atomic<int> ok{0}, insufficient{0}, other{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 8; ++i) {
         threads.emplace_back([&, i] {
             for (int j = 0; j < 10; ++j) {
-                auto r = t.db->Transact([&](db::Connection& c) {
+                auto r = db.Transact([&](db::Connection& c) {
                     return ledger.Charge(c, {kAlice, Money{700},
                                              "race:" + std::to_string(i) + ":" + std::to_string(j),
                                              "Race"});
-                });
+                }, iso);
                 if (r.ok()) ++ok;
                 else if (r.error().slug == "insufficient_balance") ++insufficient;
                 else ++other;
@@ -256,31 +259,98 @@ TEST_F(LedgerTest, RacingSpendersNeverOverdrawTheWallet) {
         });
     }
     for (auto& th : threads) th.join();
-    // Every racer got a clear answer, and exactly what the wallet holds was spent.
     EXPECT_EQ(other.load(), 0);
-    EXPECT_EQ(ok.load(), 10000 / 700);
-    EXPECT_LE(ok.load() * 700, 10000);
     EXPECT_EQ(ok + insufficient + other, 80);
+    return ok.load();
+}
+
+TEST_F(LedgerTest, RacingSpendersNeverOverdrawTheWallet) {
+    TopUp(kAlice, Money{10000}, "t1");
+    int ok = RaceCharges(ledger, *t.db, db::Isolation::kSerializable);
+    // Exactly what the wallet holds was spent.
+    EXPECT_EQ(ok, 10000 / 700);
     EXPECT_EQ(Bal(kAlice).wallet, Money{10000 - ok * 700});
     EXPECT_EQ(SystemBalance("rental_revenue"), ok * 700);
     ExpectAuditClean();
 }
 
-TEST_F(LedgerTest, RacingDuplicatesOfOneKeyApplyOnce) {
+TEST_F(LedgerTest, RacingSpendersNeverOverdrawTheWalletReadCommitted) {
+    TopUp(kAlice, Money{10000}, "t1");
+    int ok = RaceCharges(ledger, *t.db, db::Isolation::kReadCommitted);
+    EXPECT_EQ(ok, 10000 / 700);
+    EXPECT_EQ(Bal(kAlice).wallet, Money{10000 - ok * 700});
+    EXPECT_EQ(SystemBalance("rental_revenue"), ok * 700);
+    ExpectAuditClean();
+}
+
+// Points first, then wallet, under READ COMMITTED: a charge decides its split on the balances it
+// read, so without the lock Charge takes on them a racer that read "70 points left" after
+// another took them fails with a spurious insufficient_balance (other != 0 or ok < 19).
+TEST_F(LedgerTest, RacingSpendersSplitPointsAndWalletCorrectlyUnderReadCommitted) {
+    Award(kAlice, 350, "signup-a");   // 5 charges of 70 points
+    TopUp(kAlice, Money{10000}, "t1");  // 14 charges of NPR 7, NPR 2 left
+    int ok = RaceCharges(ledger, *t.db, db::Isolation::kReadCommitted);
+    EXPECT_EQ(ok, 19);
+    auto b = Bal(kAlice);
+    EXPECT_EQ(b.points, 0);
+    EXPECT_EQ(b.wallet, Money{200});
+    EXPECT_EQ(SystemBalance("rental_revenue"), 19 * 700);
+    ExpectAuditClean();
+}
+
+void RaceDuplicates(Ledger& ledger, db::Database& db, db::Isolation iso) {
     std::atomic<int> ok{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 8; ++i) {
         threads.emplace_back([&] {
-            auto r = t.db->Transact([&](db::Connection& c) {
+            auto r = db.Transact([&](db::Connection& c) {
                 return ledger.Credit(c, kBob, Money{2500}, Counterparty::TopUp("esewa", "i-9"), "topup:i-9");
-            });
+            }, iso);
             if (r.ok()) ++ok;
+            else ADD_FAILURE() << r.error().slug;
         });
     }
     for (auto& th : threads) th.join();
     EXPECT_EQ(ok.load(), 8);
+}
+
+TEST_F(LedgerTest, RacingDuplicatesOfOneKeyApplyOnce) {
+    RaceDuplicates(ledger, *t.db, db::Isolation::kSerializable);
     EXPECT_EQ(Bal(kBob).wallet, Money{2500});
     EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_transfers"), 1);
+    ExpectAuditClean();
+}
+
+TEST_F(LedgerTest, RacingDuplicatesOfOneKeyApplyOnceUnderReadCommitted) {
+    RaceDuplicates(ledger, *t.db, db::Isolation::kReadCommitted);
+    EXPECT_EQ(Bal(kBob).wallet, Money{2500});
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_transfers"), 1);
+    ExpectAuditClean();
+}
+
+// Partial refunds of one charge racing under READ COMMITTED: together they never give back more
+// than the charge (Refund locks the charge before summing the earlier refunds).
+TEST_F(LedgerTest, RacingPartialRefundsNeverExceedTheChargeUnderReadCommitted) {
+    TopUp(kAlice, Money{10000}, "t1");
+    ASSERT_TRUE(Tx([&](db::Connection& c) {
+        return ledger.Charge(c, {kAlice, Money{5000}, "lost:9", "Lost bank", AccountKind::kPenalties, "FINE"});
+    }).ok());
+    std::atomic<int> ok{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            auto r = t.db->Transact([&](db::Connection& c) {
+                return ledger.Refund(c, {"lost:9", "lost:9:r" + std::to_string(i), Money{1500}});
+            }, db::Isolation::kReadCommitted);
+            if (r.ok()) ++ok;
+            else if (r.error().slug == "refund_exceeds_charge" || r.error().slug == "already_refunded") ++refused;
+            else ADD_FAILURE() << r.error().slug;
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ok.load(), 3);  // 3 x 15.00 <= 50.00 < 4 x 15.00
+    EXPECT_EQ(refused.load(), 5);
+    EXPECT_EQ(Bal(kAlice).wallet, Money{10000 - 5000 + 3 * 1500});
     ExpectAuditClean();
 }
 

@@ -3,6 +3,8 @@
 // signed success data -> status check -> credited, tampered data, amount mismatches, the
 // Stripe webhook (valid, forged, stale, replayed), cancel, expiry and reconciliation.
 #include <curl/curl.h>
+#include <atomic>
+#include <thread>
 #include <gtest/gtest.h>
 
 #include "app/services.hpp"
@@ -12,6 +14,7 @@
 #include "support/fake_khalti.hpp"
 #include "support/fake_stripe.hpp"
 #include "support/test_server.hpp"
+#include "domains/money/ledger_audit.hpp"
 
 namespace ps::test {
 namespace {
@@ -361,6 +364,44 @@ TEST_F(TopUpTest, DemoGatewayCompletesForMakeRun) {
     ASSERT_EQ(done.status, 200) << done.body;
     EXPECT_NE(url.find("/api/payments/demo/complete?intent_id=" + id), std::string::npos);
     EXPECT_EQ(Balance(), 500.0);
+}
+
+// Verifies of one intent racing (the settle runs at READ COMMITTED on PostgreSQL): the wallet
+// is credited once, every racer is answered "verified" (one of them first, the others "already
+// verified"), and the reward points come once.
+TEST_F(TopUpTest, RacingVerifiesOfOneIntentCreditOnce) {
+    std::string staff = server_->StaffToken("ops@powershare.test");
+    auto m = c().Json("POST", "/api/admin/payment-methods",
+                      json::object{{"name", "Demo"}, {"gateway", "demo"}}, staff);
+    ASSERT_EQ(m.status, 200) << m.body;
+    std::string method(m.data().at("id").as_string());
+    for (int round = 0; round < 5; ++round) {
+        auto intent = Intent(method, "500");
+        ASSERT_EQ(intent.status, 201) << intent.body;
+        json::value id = intent.data().at("intent_id");
+        std::atomic<int> first{0}, again{0};
+        std::vector<std::thread> racers;
+        for (int i = 0; i < 8; ++i) {
+            racers.emplace_back([&] {
+                HttpClient own(c().base());
+                auto v = own.Json("POST", "/api/payments/verify", json::object{{"intent_id", id}});
+                if (v.status != 200) {
+                    ADD_FAILURE() << v.body;
+                    return;
+                }
+                (v.data().as_object().contains("message") ? again : first)++;
+            });
+        }
+        for (auto& r : racers) r.join();
+        EXPECT_EQ(first.load(), 1) << "round " << round;
+        EXPECT_EQ(again.load(), 7) << "round " << round;
+        EXPECT_EQ(Balance(), 500.0 * (round + 1));
+    }
+    auto w = c().Get("/api/users/wallet", user_);
+    ASSERT_EQ(w.status, 200) << w.body;
+    auto audit = money::AuditLedger(server_->db());
+    ASSERT_TRUE(audit.ok());
+    EXPECT_EQ(audit->Issues(), 0);
 }
 
 TEST_F(TopUpTest, ReconcileJobConfirmsAndExpires) {

@@ -3,6 +3,9 @@
 // Idempotency-Key, and the feature switch.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "app/services.hpp"
 #include "core/time_format.hpp"
 #include "domains/money/ledger_audit.hpp"
@@ -138,6 +141,39 @@ TEST_F(WithdrawalTest, DailyAndMonthlyLimits) {
     server_->fake_clock()->Set(*ParseDateTime("2026-04-01T03:00:00Z"));
     EXPECT_EQ(Esewa("100").status, 201);  // a new month
     EXPECT_EQ(Balance(), 100000.0 - 50000.0 - 100.0);
+}
+
+// Racing requests of one user against the daily cap (READ COMMITTED on PostgreSQL): the sum
+// of today's withdrawals is taken with the wallet row locked, so of 8 requests of NPR 3 000
+// exactly 3 fit under NPR 10 000 and the others are refused, however they interleave.
+TEST_F(WithdrawalTest, RacingRequestsNeverPassTheDailyLimit) {
+    Start();
+    TopUp("100000");
+    for (int round = 0; round < 3; ++round) {
+        std::atomic<int> made{0}, capped{0};
+        std::vector<std::thread> racers;
+        for (int i = 0; i < 8; ++i) {
+            racers.emplace_back([&] {
+                HttpClient own(c().base());
+                auto r = own.Json("POST", "/api/payments/withdrawals/request",
+                                  json::object{{"amount", "3000"},
+                                               {"withdrawal_method", "esewa"},
+                                               {"phone_number", "9812345678"}},
+                                  user_);
+                if (r.status == 201) ++made;
+                else if (r.ErrorCode() == "daily_limit_exceeded") ++capped;
+                else ADD_FAILURE() << r.body;
+            });
+        }
+        for (auto& r : racers) r.join();
+        EXPECT_EQ(made.load(), 3) << "day " << round;
+        EXPECT_EQ(capped.load(), 5) << "day " << round;
+        EXPECT_EQ(Balance(), 100000.0 - 9000.0 * (round + 1));
+        server_->fake_clock()->Advance(kDay);
+    }
+    auto audit = money::AuditLedger(server_->db());
+    ASSERT_TRUE(audit.ok());
+    EXPECT_EQ(audit->Issues(), 0);
 }
 
 TEST_F(WithdrawalTest, CancelRejectApproveMoveTheMoney) {

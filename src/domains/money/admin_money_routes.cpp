@@ -101,7 +101,8 @@ Response AdminTransactions(MoneyRouteDeps& d, Request& req) {
 void RegisterAdminMoneyRoutes(http::Router& r, MoneyRouteDeps d) {
     auto bind = [&](auto fn) { return [d, fn](Request& req) mutable { return fn(d, req); }; };
     r.Add("POST", "/api/admin/users/{user_id}/add-balance", Auth::kStaff,
-          Idempotent(d.db, d.clock, bind(AddBalance), IdempotentWork::kDatabaseOnly));
+          Idempotent(d.db, d.clock, bind(AddBalance), IdempotentWork::kDatabaseOnly,
+                     db::Isolation::kReadCommitted));
     r.Add("GET", "/api/admin/transactions", Auth::kStaff, bind(AdminTransactions));
 }
 

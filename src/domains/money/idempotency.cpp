@@ -34,12 +34,14 @@ bool ValidKey(std::string_view k) {
 }
 
 Result<Claim> ClaimKey(db::Connection& c, const std::string& scope, const std::string& key,
-                       int64_t user_id, const std::string& hash, Micros now) {
+                       int64_t user_id, const std::string& hash, Micros now, bool again = false) {
     ASSIGN_OR_RETURN(auto row, c.QueryOne(
         "SELECT id, request_hash, state, response_status, response_content_type, response_body, "
         "created_at, expires_at FROM idempotency_keys WHERE scope = ? AND idem_key = ?",
         {scope, key}));
     if (row && row->Int(7) <= now) {  // expired: the key is new again
+        // Guarded: of two requests that both saw the expired row, one deletes it, the other
+        // then conflicts on the insert below and looks again.
         RETURN_IF_ERROR(c.Exec("DELETE FROM idempotency_keys WHERE id = ?", {row->Int(0)}));
         row.reset();
     }
@@ -62,7 +64,13 @@ Result<Claim> ClaimKey(db::Connection& c, const std::string& scope, const std::s
         "expires_at) VALUES (?, ?, ?, ?, 'running', ?, ?) ON CONFLICT (scope, idem_key) DO NOTHING "
         "RETURNING id",
         {scope, key, user_id, hash, now, now + kIdempotencyTtl}));
-    if (ins.empty()) return Claim{Verdict::kInProgress, {}};
+    // Someone claimed the key since our look. Under READ COMMITTED the insert waited for that
+    // transaction and the next statement sees its row: look again (replay, mismatch or in
+    // progress), as a serializable transaction does after its retry.
+    if (ins.empty()) {
+        if (again) return Claim{Verdict::kInProgress, {}};
+        return ClaimKey(c, scope, key, user_id, hash, now, true);
+    }
     return Claim{Verdict::kRun, {}, ins[0].Int(0)};
 }
 
@@ -176,7 +184,7 @@ constexpr const char* kReleaseSlug = "idempotency_release";
 http::Response RunInOneTransaction(db::Database& db, http::Request& req, const std::string& scope,
                                    const std::string& key, int64_t user_id,
                                    const std::string& hash, Micros now,
-                                   const http::Handler& inner) {
+                                   const http::Handler& inner, db::Isolation iso) {
     http::Response released;
     auto out = db.Transact([&](db::Connection& c) -> Result<http::Response> {
         std::erase_if(req.headers, [](const auto& h) { return h.first == kClaimHeader; });
@@ -193,7 +201,7 @@ http::Response RunInOneTransaction(db::Database& db, http::Request& req, const s
             "response_content_type = ?, response_body = ? WHERE id = ?",
             {resp.status, resp.content_type, resp.body, claim.id}));
         return resp;
-    });
+    }, iso);
     if (out.ok()) return std::move(*out);
     if (out.error().slug == kReleaseSlug) return released;
     return http::Failure(out.error());
@@ -202,8 +210,8 @@ http::Response RunInOneTransaction(db::Database& db, http::Request& req, const s
 }  // namespace
 
 http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inner,
-                         IdempotentWork work) {
-    return [&db, &clock, work, inner = std::move(inner)](http::Request& req) -> http::Response {
+                         IdempotentWork work, db::Isolation iso) {
+    return [&db, &clock, work, iso, inner = std::move(inner)](http::Request& req) -> http::Response {
         std::erase_if(req.headers, [](const auto& h) { return h.first == kClaimHeader; });
         auto key = IdempotencyKeyOf(req);
         if (!key) return inner(req);
@@ -216,7 +224,7 @@ http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inn
         std::string hash = RequestFingerprint(req);
         Micros now = clock.Now();
         if (work == IdempotentWork::kDatabaseOnly)
-            return RunInOneTransaction(db, req, scope, *key, user_id, hash, now, inner);
+            return RunInOneTransaction(db, req, scope, *key, user_id, hash, now, inner, iso);
         return RunInSteps(db, req, scope, *key, user_id, hash, now, inner);
     };
 }

@@ -26,6 +26,10 @@
 //   concurrent request with the same key waits for the commit and replays (no 409); an answer
 //   that is not stored rolls the handler's work back with the claim. A take-over of a stale
 //   claim left by a kExternal run still applies.
+// Isolation (kDatabaseOnly only): the one transaction's db::Isolation. kReadCommitted is for
+// handlers whose own code is safe there (db/database.hpp; every Transact they make passes it);
+// the claim itself is: a concurrent claim of the same key waits on the unique index, then looks
+// again and replays.
 // The fingerprint is SHA-256 over the parsed body fields (keys sorted) and files, so the same
 // form sent with another multipart boundary is the same request.
 #pragma once
@@ -44,7 +48,8 @@ constexpr Micros kIdempotencyStale = 5 * kMinute;
 
 enum class IdempotentWork { kExternal, kDatabaseOnly };
 http::Handler Idempotent(db::Database& db, const Clock& clock, http::Handler inner,
-                         IdempotentWork work = IdempotentWork::kExternal);
+                         IdempotentWork work = IdempotentWork::kExternal,
+                         db::Isolation iso = db::Isolation::kSerializable);
 
 // The request's Idempotency-Key header if present (possibly invalid), else nullopt.
 std::optional<std::string> IdempotencyKeyOf(const http::Request& req);

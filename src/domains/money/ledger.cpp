@@ -93,22 +93,56 @@ int64_t TransferRecord::DeltaOf(const AccountRef& a) const {
     return d;
 }
 
-Result<int64_t> Ledger::AccountId(db::Connection& tx, const AccountRef& a) {
-    const char* kFind =
-        "SELECT id FROM ledger_accounts WHERE kind = ? AND COALESCE(user_id, 0) = ? AND "
-        "COALESCE(gateway, '') = ? AND unit = ?";
-    db::Params p{KindName(a.kind), a.user_id, a.gateway, UnitName(a.unit)};
-    ASSIGN_OR_RETURN(auto row, tx.QueryOne(kFind, p));
-    if (row) return row->Int(0);
-    RETURN_IF_ERROR(tx.Exec(
-        "INSERT INTO ledger_accounts (kind, user_id, gateway, unit, balance, created_at) "
-        "VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
-        {KindName(a.kind), a.user_id > 0 ? db::Param(a.user_id) : db::Param(nullptr),
-         a.gateway.empty() ? db::Param(nullptr) : db::Param(a.gateway), UnitName(a.unit),
-         clock_.Now()}));
-    ASSIGN_OR_RETURN(row, tx.QueryOne(kFind, p));
-    if (!row) return Internal("Ledger account could not be created");
-    return row->Int(0);
+Status Ledger::ResolveAccounts(db::Connection& tx, std::vector<PostedEntry>& legs) {
+    // One statement for all legs (PostgreSQL pays a round trip per statement); an account used
+    // for the first time is created, then looked up again.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        std::string sql = "SELECT id, kind, COALESCE(user_id, 0), COALESCE(gateway, ''), unit "
+                          "FROM ledger_accounts WHERE ";
+        db::Params p;
+        for (size_t i = 0; i < legs.size(); ++i) {
+            const AccountRef& a = legs[i].account;
+            sql += i ? " OR " : "";
+            sql += "(kind = ? AND COALESCE(user_id, 0) = ? AND COALESCE(gateway, '') = ? AND "
+                   "unit = ?)";
+            p.insert(p.end(), {KindName(a.kind), a.user_id, a.gateway, UnitName(a.unit)});
+        }
+        ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
+        bool missing = false;
+        for (auto& l : legs) {
+            for (const auto& r : rows)
+                if (r.Str(1) == KindName(l.account.kind) && r.Int(2) == l.account.user_id &&
+                    r.Str(3) == l.account.gateway && r.Str(4) == UnitName(l.account.unit))
+                    l.account_id = r.Int(0);
+            if (l.account_id != 0 || attempt > 0) continue;
+            missing = true;
+            const AccountRef& a = l.account;
+            RETURN_IF_ERROR(tx.Exec(
+                "INSERT INTO ledger_accounts (kind, user_id, gateway, unit, balance, created_at) "
+                "VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+                {KindName(a.kind), a.user_id > 0 ? db::Param(a.user_id) : db::Param(nullptr),
+                 a.gateway.empty() ? db::Param(nullptr) : db::Param(a.gateway), UnitName(a.unit),
+                 clock_.Now()}));
+        }
+        if (!missing) break;
+    }
+    for (const auto& l : legs)
+        if (l.account_id == 0) return Internal("Ledger account could not be created");
+    return Ok{};
+}
+
+Result<std::pair<Money, int64_t>> Ledger::LockSpendable(db::Connection& tx, int64_t user_id) {
+    // FOR UPDATE (PostgreSQL): a decision on these balances holds until the transaction ends;
+    // a racing spender waits and then reads what this one left. Rows are locked in id order,
+    // the order Transfer writes them in.
+    ASSIGN_OR_RETURN(auto rows, tx.Query(
+        std::string("SELECT kind, balance FROM ledger_accounts WHERE user_id = ? AND "
+                    "kind IN ('user_wallet', 'user_points') ORDER BY id") +
+            db::ForUpdate(tx.backend()),
+        {user_id}));
+    std::pair<Money, int64_t> out{Money{0}, 0};
+    for (const auto& r : rows) (r.Str(0) == "user_wallet" ? out.first.paisa : out.second) = r.Int(1);
+    return out;
 }
 
 std::string Ledger::NewTransactionId() {
@@ -178,18 +212,21 @@ Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& 
     }
     std::erase_if(legs, [](const PostedEntry& l) { return l.amount == 0; });
     if (legs.size() < 2) return Unbalanced("A transfer must move something");
-    for (auto& l : legs) {
-        ASSIGN_OR_RETURN(l.account_id, AccountId(tx, l.account));
-    }
+    RETURN_IF_ERROR(ResolveAccounts(tx, legs));
     std::sort(legs.begin(), legs.end(),
               [](const PostedEntry& a, const PostedEntry& b) { return a.account_id < b.account_id; });
-    // Check every user account before writing anything.
+    // Check every user account before writing anything, so a failed check leaves nothing to
+    // undo. The debited rows are locked (FOR UPDATE on PostgreSQL; SQLite has one writer), so
+    // the guarded UPDATE below cannot fail after the check passed, and under READ COMMITTED a
+    // racing spender waits here and then sees this one's result.
     int64_t wallet_delta = 0, points_delta = 0;
     for (const auto& l : legs) {
         if (!IsUserKind(l.account.kind)) continue;
         (l.account.unit == Unit::kNpr ? wallet_delta : points_delta) += l.amount;
         if (l.amount >= 0) continue;
-        ASSIGN_OR_RETURN(auto bal, tx.QueryOne("SELECT balance FROM ledger_accounts WHERE id = ?",
+        ASSIGN_OR_RETURN(auto bal, tx.QueryOne(std::string("SELECT balance FROM ledger_accounts "
+                                                           "WHERE id = ?") +
+                                                   db::ForUpdate(tx.backend()),
                                                {l.account_id}));
         int64_t have = bal ? bal->Int(0) : 0;
         if (have + l.amount < 0) return Insufficient(l.account.unit, -(have + l.amount));
@@ -210,56 +247,56 @@ Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& 
     t.reverses_id = spec.reverses_id;
     t.created_at = clock_.Now();
 
-    RETURN_IF_ERROR(tx.Exec("SAVEPOINT ledger_transfer"));
-    auto written = [&]() -> Status {
-        ASSIGN_OR_RETURN(auto ins, tx.Query(
-            "INSERT INTO ledger_transfers (idempotency_key, kind, user_id, description, metadata, "
-            "transaction_id, transaction_type, status, source, amount, points, reverses_id, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-            {t.key, t.kind, t.user_id > 0 ? db::Param(t.user_id) : db::Param(nullptr),
-             t.description, MetaText(t.metadata), t.transaction_id, t.transaction_type, t.status,
-             t.source, t.amount.paisa, t.points, t.reverses_id, t.created_at}));
-        // Another transaction posted this key after our snapshot: retry the whole transaction.
-        if (ins.empty())
+    // No savepoint of its own: every business check ran above, and the first write (the
+    // transfer row) either inserts or conflicts without writing. Later statements fail only on
+    // a database error, which on PostgreSQL aborts the whole transaction anyway (and callers
+    // run inside Database::Transact, whose nested calls roll back to their own savepoint).
+    ASSIGN_OR_RETURN(auto ins, tx.Query(
+        "INSERT INTO ledger_transfers (idempotency_key, kind, user_id, description, metadata, "
+        "transaction_id, transaction_type, status, source, amount, points, reverses_id, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+        {t.key, t.kind, t.user_id > 0 ? db::Param(t.user_id) : db::Param(nullptr),
+         t.description, MetaText(t.metadata), t.transaction_id, t.transaction_type, t.status,
+         t.source, t.amount.paisa, t.points, t.reverses_id, t.created_at}));
+    if (ins.empty()) {
+        // Another transaction posted this key since FindByKey. Under READ COMMITTED the insert
+        // waited for it and its transfer is visible now: a replay. (A serializable transaction
+        // fails the insert instead and is retried.)
+        ASSIGN_OR_RETURN(auto now_there, FindByKey(tx, spec.key));
+        if (!now_there)
             return Error(ErrorCode::kUnavailable, "serialization_failure", "Concurrent transfer key");
-        t.id = ins[0].Int(0);
-        for (auto& l : legs) {
-            // Only user accounts keep a cached balance (read on every charge). A system
-            // account's balance is the sum of its entries: updating one shared row per posting
-            // would serialize every transfer of the whole system on it.
-            if (!IsUserKind(l.account.kind)) {
-                RETURN_IF_ERROR(tx.Exec(
-                    "INSERT INTO ledger_entries (transfer_id, account_id, amount, unit, "
-                    "balance_after, created_at) VALUES (?, ?, ?, ?, 0, ?)",
-                    {t.id, l.account_id, l.amount, UnitName(l.account.unit), t.created_at}));
-                continue;
-            }
-            bool guarded = l.amount < 0;
-            auto upd = guarded
-                ? tx.Query("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? AND "
-                           "balance + ? >= 0 RETURNING balance",
-                           {l.amount, l.account_id, l.amount})
-                : tx.Query("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? "
-                           "RETURNING balance",
-                           {l.amount, l.account_id});
-            if (!upd.ok()) return std::move(upd).error();
-            if (upd->empty()) return Insufficient(l.account.unit, 0);
-            l.balance_after = (*upd)[0].Int(0);
-            RETURN_IF_ERROR(tx.Exec(
-                "INSERT INTO ledger_entries (transfer_id, account_id, amount, unit, balance_after, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                {t.id, l.account_id, l.amount, UnitName(l.account.unit), l.balance_after,
-                 t.created_at}));
-        }
-        return Ok{};
-    }();
-    if (!written.ok()) {
-        (void)tx.Exec("ROLLBACK TO SAVEPOINT ledger_transfer");
-        (void)tx.Exec("RELEASE SAVEPOINT ledger_transfer");
-        return std::move(written).error();
+        if (now_there->kind != spec.kind || now_there->user_id != spec.user_id)
+            return Conflict("idempotency_key_conflict",
+                            "A different transfer was already posted with this key");
+        now_there->replayed = true;
+        return std::move(*now_there);
     }
-    RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT ledger_transfer"));
+    t.id = ins[0].Int(0);
+    // Only user accounts keep a cached balance (read on every charge). A system account's
+    // balance is the sum of its entries: updating one shared row per posting would serialize
+    // every transfer of the whole system on it.
+    for (auto& l : legs) {
+        if (!IsUserKind(l.account.kind)) continue;
+        ASSIGN_OR_RETURN(auto upd, tx.Query(
+            "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? AND balance + ? >= 0 "
+            "RETURNING balance",
+            {l.amount, l.account_id, l.amount}));
+        if (upd.empty())  // checked under a lock above: a broken invariant, not a user error
+            return Internal("Ledger balance changed under a lock");
+        l.balance_after = upd[0].Int(0);
+    }
+    // All entries in one statement.
+    std::string sql = "INSERT INTO ledger_entries (transfer_id, account_id, amount, unit, "
+                      "balance_after, created_at) VALUES ";
+    db::Params p;
+    for (size_t i = 0; i < legs.size(); ++i) {
+        const auto& l = legs[i];
+        sql += i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)";
+        p.insert(p.end(), {t.id, l.account_id, l.amount, UnitName(l.account.unit),
+                           IsUserKind(l.account.kind) ? l.balance_after : 0, t.created_at});
+    }
+    RETURN_IF_ERROR(tx.Exec(sql, p));
     t.entries = std::move(legs);
     return t;
 }

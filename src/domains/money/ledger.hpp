@@ -12,8 +12,10 @@
 //
 // All writers take the caller's transaction (`db::Connection& tx`, inside Database::Transact),
 // so a business change and its money movement commit together. A failed call leaves nothing
-// behind in the transaction (it runs under a savepoint), so a caller may go on after, e.g.,
-// insufficient_balance. Postings, by example:
+// behind in the transaction (every check runs before the first write), so a caller may go on
+// after, e.g., insufficient_balance. Safe under READ COMMITTED: balances are checked with the
+// debited rows locked and written by guarded UPDATEs; a key posted concurrently is replayed.
+// Postings, by example:
 //   top-up:   Credit(tx, user, amount, Counterparty::TopUp("khalti", intent_id), "topup:"+intent_id)
 //             user_wallet +X / gateway_clearing[khalti] -X           (transaction TOPUP)
 //   rental:   Charge(tx, {user, price, "rental:"+id+":start", "Rental ..."})    (RENTAL)
@@ -190,10 +192,15 @@ public:
                                         const std::string& key, const std::string& reason);
 
     static Result<Balances> ReadBalances(db::Connection& c, int64_t user_id);
+    // The user's cached wallet and points balances, their rows locked until the transaction
+    // ends (FOR UPDATE on PostgreSQL): take it before deciding on a user's money under READ
+    // COMMITTED (a charge's points/wallet split, a withdrawal's caps). Missing accounts: 0.
+    static Result<std::pair<Money, int64_t>> LockSpendable(db::Connection& tx, int64_t user_id);
     static Result<std::optional<TransferRecord>> FindByKey(db::Connection& c, const std::string& key);
 
 private:
-    Result<int64_t> AccountId(db::Connection& tx, const AccountRef& a);
+    // Sets account_id on every leg, creating accounts used for the first time.
+    Status ResolveAccounts(db::Connection& tx, std::vector<PostedEntry>& legs);
     std::string NewTransactionId();
 
     const Clock& clock_;

@@ -30,16 +30,6 @@ PaymentSplit SplitOf(const TransferRecord& t) {
     return s;
 }
 
-// The cached wallet and points balances only (what a charge needs, no sums).
-Result<std::pair<Money, int64_t>> Spendable(db::Connection& c, int64_t user_id) {
-    ASSIGN_OR_RETURN(auto rows, c.Query(
-        "SELECT kind, balance FROM ledger_accounts WHERE user_id = ? AND "
-        "kind IN ('user_wallet', 'user_points')", {user_id}));
-    std::pair<Money, int64_t> out{Money{0}, 0};
-    for (const auto& r : rows) (r.Str(0) == "user_wallet" ? out.first.paisa : out.second) = r.Int(1);
-    return out;
-}
-
 bool IsRevenueKind(AccountKind k) {
     return k == AccountKind::kRentalRevenue || k == AccountKind::kLateFees ||
            k == AccountKind::kPenalties;
@@ -88,7 +78,9 @@ Result<ChargeResult> Ledger::Charge(db::Connection& tx, const ChargeSpec& s) {
         PaymentSplit split = SplitOf(*existing);
         return ChargeResult{std::move(*existing), split};
     }
-    ASSIGN_OR_RETURN(auto have, Spendable(tx, s.user_id));
+    // Locked: the split is decided on these balances, so a racing spender must not change
+    // them before the transfer posts (it would fail the transfer, or be told "insufficient").
+    ASSIGN_OR_RETURN(auto have, LockSpendable(tx, s.user_id));
     PaymentSplit split = SplitPayment(s.total, have.second, have.first, s.use_points);
     if (!split.sufficient) {
         return FailedPrecondition(
@@ -124,6 +116,12 @@ Result<RefundResult> Ledger::Refund(db::Connection& tx, const RefundSpec& s) {
     ASSIGN_OR_RETURN(auto orig, FindByKey(tx, s.original_key));
     if (!orig) return NotFound("transfer_not_found", "Transaction not found");
     const int64_t user = orig->user_id;
+    // The refundable remainder is decided on this charge's earlier refunds: lock the charge so
+    // concurrent refunds of it run one after the other (under READ COMMITTED the next one then
+    // sees what this one gave back), and they never exceed the charge together.
+    RETURN_IF_ERROR(tx.Query(std::string("SELECT id FROM ledger_transfers WHERE id = ?") +
+                                 db::ForUpdate(tx.backend()),
+                             {orig->id}));
     ASSIGN_OR_RETURN(auto existing, FindByKey(tx, s.key));
     if (existing) {
         RETURN_IF_ERROR(CheckReplay(*existing, "refund", user));
@@ -229,7 +227,7 @@ Result<int64_t> Ledger::ClawBackPoints(db::Connection& tx, int64_t user_id,
     ASSIGN_OR_RETURN(auto award, FindByKey(tx, award_key));
     if (!award) return int64_t{0};
     RETURN_IF_ERROR(CheckReplay(*award, "points_award", user_id));
-    ASSIGN_OR_RETURN(auto have, Spendable(tx, user_id));
+    ASSIGN_OR_RETURN(auto have, LockSpendable(tx, user_id));  // decides how many: locked
     int64_t points = std::min(award->DeltaOf(UserPoints(user_id)), have.second);
     if (points <= 0) return int64_t{0};
     TransferSpec t{key, "points_clawback", user_id, "REFUND", description,

@@ -136,7 +136,8 @@ void RegisterPaymentsAdminRoutes(http::Router& r, PaymentsDeps d) {
     r.Add("GET", "/api/admin/withdrawals/analytics", Auth::kStaff, bind(Analytics));
     r.Add("GET", "/api/admin/withdrawals/{withdrawal_id}", Auth::kStaff, bind(GetWithdrawal));
     r.Add("POST", "/api/admin/withdrawals/{withdrawal_id}/process", Auth::kStaff,
-          Idempotent(d.db, d.clock, bind(ProcessWithdrawal), IdempotentWork::kDatabaseOnly));
+          Idempotent(d.db, d.clock, bind(ProcessWithdrawal), IdempotentWork::kDatabaseOnly,
+                     db::Isolation::kReadCommitted));
 }
 
 }  // namespace ps::money

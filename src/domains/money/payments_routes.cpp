@@ -178,7 +178,8 @@ void RegisterRefundWithdrawalRoutes(http::Router& r, PaymentsDeps d) {
     auto bind = [&](auto fn) { return [d, fn](Request& req) mutable { return fn(d, req); }; };
     // Requesting and cancelling only touch the database: one transaction each.
     auto idem = [&](auto fn) {
-        return Idempotent(d.db, d.clock, bind(fn), IdempotentWork::kDatabaseOnly);
+        return Idempotent(d.db, d.clock, bind(fn), IdempotentWork::kDatabaseOnly,
+                          db::Isolation::kReadCommitted);
     };
     r.Add("GET", "/api/payments/refunds", Auth::kUser, bind(ListRefunds));
     r.Add("POST", "/api/payments/refunds", Auth::kUser, idem(RequestRefund));

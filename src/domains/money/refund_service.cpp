@@ -47,6 +47,8 @@ Result<RefundRecord> RefundService::Request(int64_t user_id, const std::string& 
                                             const std::optional<std::string>& request_key) {
     Micros now = clock_.Now();
     std::string id = random_.Uuid();
+    // READ COMMITTED: the checks below are backed by unique indexes (one live refund per
+    // transaction, one per request key), so a racing twin fails its insert instead.
     auto done = db_.Transact([&](db::Connection& c) -> Result<RefundRecord> {
         if (request_key) {
             ASSIGN_OR_RETURN(auto first, refunds::FindByRequestKey(c, user_id, *request_key));
@@ -77,7 +79,7 @@ Result<RefundRecord> RefundService::Request(int64_t user_id, const std::string& 
         r.requested_at = now;
         RETURN_IF_ERROR(refunds::Insert(c, r, request_key));
         return r;
-    });
+    }, db::Isolation::kReadCommitted);
     if (!done.ok() && done.error().slug == "unique_violation")  // a concurrent twin won
         return FailedPrecondition("refund_already_exists",
                                   "A refund request already exists for this transaction");

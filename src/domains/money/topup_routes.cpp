@@ -186,7 +186,8 @@ void RegisterTopUpRoutes(http::Router& r, PaymentsDeps d) {
     r.Add("POST", "/api/payments/wallet/topup-intent", Auth::kUser, idem(TopUpIntent), kBlocking);
     r.Add("POST", "/api/payments/verify", Auth::kOptional, idem(Verify), kBlocking);
     r.Add("POST", "/api/payments/cancel/{intent_id}", Auth::kUser,
-          Idempotent(d.db, d.clock, bind(Cancel), IdempotentWork::kDatabaseOnly));
+          Idempotent(d.db, d.clock, bind(Cancel), IdempotentWork::kDatabaseOnly,
+                     db::Isolation::kReadCommitted));
     r.Add("GET", "/api/payments/esewa/success", Auth::kNone, bind(EsewaSuccess), kBlocking);
     r.Add("GET", "/api/payments/esewa/failure", Auth::kNone, bind(EsewaFailure), kBlocking);
     r.Add("GET", "/api/payments/khalti/callback", Auth::kNone, bind(KhaltiCallback), kBlocking);

@@ -137,7 +137,7 @@ Result<VerifyResult> TopUpService::Verify(const std::string& intent_id, int64_t 
             auto marked = db_.Transact([&](db::Connection& c) {
                 return intents::Transition(c, p.id, {"PENDING", "EXPIRED", "CANCELLED"}, "FAILED",
                                            std::string("amount_mismatch"), now);
-            });
+            }, db::Isolation::kReadCommitted);  // one guarded UPDATE
             if (!marked.ok()) Log()->error("topup intent not marked failed intent_id={}", p.id);
         }
         return conf.error();
@@ -174,7 +174,7 @@ Error TopUpService::Unsettled(const PaymentIntent& p, const Confirmation& conf) 
     if (!to.empty() && to != p.status) {
         auto moved = db_.Transact([&](db::Connection& c) {
             return intents::Transition(c, p.id, {"PENDING"}, to, "gateway:" + to, now);
-        });
+        }, db::Isolation::kReadCommitted);  // one guarded UPDATE
         if (!moved.ok())
             Log()->error("topup intent not moved intent_id={} to={}", p.id, to);
         else if (*moved)
@@ -185,6 +185,10 @@ Error TopUpService::Unsettled(const PaymentIntent& p, const Confirmation& conf) 
 
 Result<VerifyResult> TopUpService::Settle(const PaymentIntent& p, const Confirmation& conf) {
     Micros now = clock_.Now();
+    // READ COMMITTED. The one decision, "not settled yet", is the guarded UPDATE (Transition:
+    // WHERE status IN (...)), which locks the intent: a racing settle of the same intent waits,
+    // then finds it COMPLETED and answers "already verified". The ledger keys ("topup:"+id,
+    // "topup-points:"+id) would replay besides: the wallet is never credited twice.
     auto done = db_.Transact([&](db::Connection& c) -> Result<VerifyResult> {
         ASSIGN_OR_RETURN(bool moved,
                          intents::Transition(c, p.id, {"PENDING", "EXPIRED", "CANCELLED"},
@@ -222,7 +226,7 @@ Result<VerifyResult> TopUpService::Settle(const PaymentIntent& p, const Confirma
             wallet = b.wallet;
         }
         return VerifyResult{p.id, p.gateway, txn, p.user_id, p.amount, wallet, points, false};
-    });
+    }, db::Isolation::kReadCommitted);
     if (done.ok() && !done->already_verified)
         Log()->info("topup credited intent_id={} user_id={} gateway={} amount={} txn={}", p.id,
                     p.user_id, p.gateway, FormatDecimal(p.amount), done->transaction_id);
@@ -231,18 +235,22 @@ Result<VerifyResult> TopUpService::Settle(const PaymentIntent& p, const Confirma
 
 Result<PaymentIntent> TopUpService::Cancel(int64_t user_id, const std::string& intent_id) {
     Micros now = clock_.Now();
+    // READ COMMITTED: the guarded UPDATE decides (PENDING only), racing a settle of the intent.
     return db_.Transact([&](db::Connection& c) -> Result<PaymentIntent> {
         ASSIGN_OR_RETURN(auto p, intents::Find(c, intent_id));
         if (!p || p->user_id != user_id)
             return FailedPrecondition("intent_not_found", "Payment intent not found");
         ASSIGN_OR_RETURN(bool moved, intents::Transition(c, p->id, {"PENDING"}, "CANCELLED",
                                                          std::string("user_cancelled"), now));
-        if (!moved)
+        if (!moved) {  // it moved since Find: name the status it has now
+            ASSIGN_OR_RETURN(auto cur, intents::Find(c, intent_id));
             return FailedPrecondition("invalid_intent_status",
-                                      "Cannot cancel a payment intent with status " + p->status);
+                                      "Cannot cancel a payment intent with status " +
+                                          (cur ? cur->status : p->status));
+        }
         p->status = "CANCELLED";
         return *p;
-    });
+    }, db::Isolation::kReadCommitted);
 }
 
 Result<std::optional<std::string>> TopUpService::IntentIdByReference(const std::string& gateway,

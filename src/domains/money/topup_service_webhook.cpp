@@ -57,7 +57,7 @@ Result<TopUpService::WebhookOutcome> TopUpService::HandleStripeWebhook(
             "VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
             {ev.id, ev.type, object_id, now}));
         return Ok{};
-    }));
+    }, db::Isolation::kReadCommitted));  // one insert, deduplicated by its key
     return out;
 }
 

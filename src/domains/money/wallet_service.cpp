@@ -78,6 +78,8 @@ Result<WalletService::BalanceAdded> WalletService::AddBalance(const admin::Actor
         return FailedPrecondition("permission_denied", "You may not manage finances.");
     if (amount.paisa <= 0 || amount > kMaxStaffCredit)
         return FieldError("amount", "Ensure this value is between 0.01 and 100000.00.");
+    // READ COMMITTED: a credit decides nothing on what it reads (the ledger's own checks are
+    // safe there, ledger.hpp); the audit row is a plain insert.
     auto done = db_.Transact([&](db::Connection& c) -> Result<BalanceAdded> {
         ASSIGN_OR_RETURN(auto user, identity::users::Find(c, user_id));
         if (!user) return NotFound("user_not_found", "User not found");
@@ -106,7 +108,7 @@ Result<WalletService::BalanceAdded> WalletService::AddBalance(const admin::Actor
                               actor.ip_address,
                               actor.user_agent}));
         return out;
-    });
+    }, db::Isolation::kReadCommitted);
     if (done.ok() && !done->replayed)
         Log()->info("staff credit user_id={} amount={} by={} txn={}", user_id,
                     FormatDecimal(amount), actor.user_id, done->transaction_id);

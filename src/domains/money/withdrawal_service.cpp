@@ -135,7 +135,11 @@ Result<Withdrawal> WithdrawalService::Request(int64_t user_id, const WithdrawalR
     w.status = "REQUESTED";
     w.requested_at = now;
     auto [day, month] = DayAndMonthStart(now, DisplayOffsetMinutes());
+    // READ COMMITTED: every decision below (a replayed request key, the daily and monthly caps,
+    // the balance) is taken with the user's wallet row locked first, so a user's withdrawals
+    // run one after the other and each sees the ones before it.
     auto done = db_.Transact([&](db::Connection& c) -> Result<Withdrawal> {
+        ASSIGN_OR_RETURN(auto spendable, Ledger::LockSpendable(c, user_id));
         if (req.request_key) {
             ASSIGN_OR_RETURN(auto first,
                              withdrawals::FindByRequestKey(c, user_id, *req.request_key));
@@ -151,19 +155,19 @@ Result<Withdrawal> WithdrawalService::Request(int64_t user_id, const WithdrawalR
             return FailedPrecondition(
                 "monthly_limit_exceeded",
                 "Monthly withdrawal limit of " + FormatDisplay(rules_.monthly_limit) + " exceeded");
-        ASSIGN_OR_RETURN(Balances b, Ledger::ReadBalances(c, user_id));
-        if (b.wallet < w.amount)
+        Money wallet = spendable.first;
+        if (wallet < w.amount)
             return FailedPrecondition(
                 "insufficient_balance",
-                "Insufficient wallet balance. Available: NPR " + FormatDecimal(b.wallet),
-                {{"shortfall", FormatDecimal(w.amount - b.wallet)}, {"unit", "NPR"}});
+                "Insufficient wallet balance. Available: NPR " + FormatDecimal(wallet),
+                {{"shortfall", FormatDecimal(w.amount - wallet)}, {"unit", "NPR"}});
         RETURN_IF_ERROR(withdrawals::Insert(c, w, req.request_key));
         ASSIGN_OR_RETURN(auto t, ledger_.Debit(c, user_id, w.amount, Counterparty::Withdrawal(w.id),
                                                "withdrawal:" + w.id));
         (void)t;
         ASSIGN_OR_RETURN(auto stored, withdrawals::Find(c, w.id));
         return stored ? *stored : w;
-    });
+    }, db::Isolation::kReadCommitted);
     if (done.ok() && done->id == w.id)
         Log()->info("withdrawal requested id={} ref={} user_id={} amount={}", w.id,
                     w.internal_reference, user_id, FormatDecimal(w.amount));
@@ -222,6 +226,9 @@ Result<Withdrawal> WithdrawalService::Close(const std::string& id, int64_t user_
                                             const std::optional<std::string>& gateway_reference) {
     Micros now = clock_.Now();
     std::string to = approve ? "COMPLETED" : actor ? "REJECTED" : "CANCELLED";
+    // READ COMMITTED: the status check is repeated by the guarded UPDATE (withdrawals::Close,
+    // WHERE status = 'REQUESTED'), so of two racing closes one moves it and the other fails;
+    // the ledger keys are unique besides.
     auto done = db_.Transact([&](db::Connection& c) -> Result<Withdrawal> {
         ASSIGN_OR_RETURN(auto found, withdrawals::Find(c, id));
         if (!found) return FailedPrecondition("withdrawal_not_found", "Withdrawal not found");
@@ -265,7 +272,7 @@ Result<Withdrawal> WithdrawalService::Close(const std::string& id, int64_t user_
                  actor->ip_address, actor->user_agent}));
         ASSIGN_OR_RETURN(auto after, withdrawals::Find(c, id));
         return after ? *after : w;
-    });
+    }, db::Isolation::kReadCommitted);
     if (done.ok()) Log()->info("withdrawal {} id={} ref={}", to, id, done->internal_reference);
     return done;
 }
