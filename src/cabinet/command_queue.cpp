@@ -9,6 +9,20 @@
 
 namespace ps::cabinet {
 
+namespace {
+
+// The station's row lock: commands of one station are queued one transaction at a time, so what
+// is checked before queuing (an eject of this bank in flight, a check_all pending, the next seq)
+// still holds at the insert under READ COMMITTED. The link takes the same lock (TouchLiveness)
+// before it changes the station's slots and banks.
+Status LockStation(db::Connection& tx, std::string_view station_id) {
+    return tx.Query(std::string("SELECT id FROM stations WHERE id = ?") +
+                        db::ForUpdate(tx.backend()),
+                    {station_id});
+}
+
+}  // namespace
+
 std::string CommandName(const Command& c) {
     boost::json::error_code ec;
     auto v = boost::json::parse(EncodeCommand(c), ec);
@@ -32,7 +46,8 @@ Result<std::string> CommandQueue::Insert(db::Connection& tx, std::string_view st
     if (!expected_serial.empty()) serial = std::string(expected_serial);
     if (!rental_id.empty()) rental = std::string(rental_id);
     if (!reason.empty()) why = std::string(reason);
-    // Commands of a station go out in the order they were queued, whatever the clock says.
+    // Commands of a station go out in the order they were queued, whatever the clock says
+    // (callers hold the station's lock, so no two inserts take the same seq).
     ASSIGN_OR_RETURN(auto last, tx.QueryOne(
         "SELECT COALESCE(MAX(seq), 0) FROM cabinet_commands WHERE station_id = ?", {station_id}));
     RETURN_IF_ERROR(tx.Exec(
@@ -48,6 +63,7 @@ Result<std::string> CommandQueue::EnqueueCommand(db::Connection& tx, std::string
                                                  const Command& command,
                                                  std::optional<int64_t> requested_by,
                                                  std::string_view reason) const {
+    RETURN_IF_ERROR(LockStation(tx, station_id));
     ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id));
     if (!station) return NotFound("station_not_found", "Station not found");
     std::string expected;  // the bank a popup by slot should bring out, for the EjectResult
@@ -59,16 +75,33 @@ Result<std::string> CommandQueue::EnqueueCommand(db::Connection& tx, std::string
 
 Result<std::string> CommandQueue::EnsureCheckAll(db::Connection& tx, std::string_view station_id,
                                                 std::string_view reason) const {
+    RETURN_IF_ERROR(LockStation(tx, station_id));
     ASSIGN_OR_RETURN(auto pending, tx.QueryOne(
-        "SELECT id FROM cabinet_commands WHERE station_id = ? AND command = 'check_all' AND "
-        "status IN ('QUEUED', 'SENT')", {station_id}));
-    if (pending) return pending->Str(0);
-    return EnqueueCommand(tx, station_id, CheckAllCommand{}, std::nullopt, reason);
+        "SELECT id, reason FROM cabinet_commands WHERE station_id = ? AND command = 'check_all' "
+        "AND status IN ('QUEUED', 'SENT')", {station_id}));
+    if (!pending) return EnqueueCommand(tx, station_id, CheckAllCommand{}, std::nullopt, reason);
+    if (pending->Str(1) == kCorroborate && reason != kCorroborate)
+        RETURN_IF_ERROR(tx.Exec("UPDATE cabinet_commands SET reason = ? WHERE id = ?",
+                                {reason, pending->Str(0)}));
+    return pending->Str(0);
+}
+
+Status CommandQueue::DropCorroboration(db::Connection& tx, std::string_view station_id,
+                                       Micros since) const {
+    // Guarded on QUEUED: if the dispatcher sent it meanwhile, it simply runs.
+    std::string reply = boost::json::serialize(boost::json::object{{"error", "corroborated"}});
+    return tx.Exec(
+        "UPDATE cabinet_commands SET status = 'FAILED', reply = ?, replied_at = ? WHERE "
+        "station_id = ? AND command = 'check_all' AND status = 'QUEUED' AND reason = ? AND NOT "
+        "EXISTS (SELECT 1 FROM cabinet_return_claims WHERE station_id = ? AND consumed_at IS "
+        "NULL AND claimed_at >= ?)",
+        {reply, clock_.Now(), station_id, kCorroborate, station_id, since});
 }
 
 Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_view station_id,
                                                const EjectTarget& target,
                                                std::string_view rental_id) const {
+    RETURN_IF_ERROR(LockStation(tx, station_id));
     ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id));
     if (!station) return NotFound("station_not_found", "Station not found");
     if (!rental_id.empty()) {

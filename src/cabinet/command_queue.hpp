@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cabinet/codec.hpp"
+#include "cabinet/command_store.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
@@ -37,9 +38,16 @@ public:
                                        const Command& command, std::optional<int64_t> requested_by,
                                        std::string_view reason) const;
 
-    // A check_all for the station: the one already queued or in flight, else a new one.
+    // A check_all queued with kCorroborateReason (command_store.hpp) corroborates a return
+    // claim: DropCorroboration takes it back once the cabinet's own frames confirmed it.
+    static constexpr std::string_view kCorroborate = kCorroborateReason;
+    // A check_all for the station: the one already queued or in flight, else a new one (one
+    // queued to corroborate takes this reason: it is needed for more now).
     Result<std::string> EnsureCheckAll(db::Connection& tx, std::string_view station_id,
                                        std::string_view reason) const;
+    // Takes back (FAILED, "corroborated") a still-QUEUED corroborating check_all of the station
+    // when no return claim newer than `since` is left unconsumed there.
+    Status DropCorroboration(db::Connection& tx, std::string_view station_id, Micros since) const;
 
     // Queues an eject for a rental, refusing what could eject twice or eject nothing:
     // station_not_found, station_offline (not ONLINE), station_maintenance,

@@ -101,20 +101,27 @@ Result<bool> MarkFailed(db::Connection& c, const CommandRow& cmd, std::string_vi
 Result<Claim> ClaimNext(db::Connection& c, std::string_view station_id, const DispatchTiming& t,
                         Micros now) {
     Claim claim;
-    RETURN_IF_ERROR(c.Exec(
-        "INSERT INTO cabinet_dispatch (station_id, busy_command_id, next_send_at) VALUES (?, NULL, 0) "
-        "ON CONFLICT (station_id) DO NOTHING", {station_id}));
+    // The station's dispatch row, created if need be and locked in one statement (the no-op
+    // DO UPDATE takes the row lock): under READ COMMITTED, dispatchers (threads, nodes) claiming
+    // for this station take turns, so "nothing in flight" still holds when we send.
     ASSIGN_OR_RETURN(auto d, c.QueryOne(
-        "SELECT d.busy_command_id, d.next_send_at, c.status FROM cabinet_dispatch d LEFT JOIN "
-        "cabinet_commands c ON c.id = d.busy_command_id WHERE d.station_id = ?", {station_id}));
+        "INSERT INTO cabinet_dispatch (station_id, busy_command_id, next_send_at) VALUES (?, NULL, 0) "
+        "ON CONFLICT (station_id) DO UPDATE SET station_id = excluded.station_id "
+        "RETURNING busy_command_id, next_send_at", {station_id}));
     if (!d) return claim;
-    if (!d->IsNull(0) && d->Str(2) == "SENT") return claim;  // one command in flight
-    if (d->Int(1) > now) return claim;                       // pacing
+    if (!d->IsNull(0)) {
+        ASSIGN_OR_RETURN(auto busy, c.QueryOne("SELECT status FROM cabinet_commands WHERE id = ?",
+                                               {d->Str(0)}));
+        if (busy && busy->Str(0) == "SENT") return claim;  // one command in flight
+    }
+    if (d->Int(1) > now) return claim;  // pacing
     ASSIGN_OR_RETURN(auto st, c.QueryOne("SELECT status FROM stations WHERE id = ?", {station_id}));
     bool offline = !st || st->Str(0) == "OFFLINE";
     for (;;) {
         ASSIGN_OR_RETURN(auto next, Select(c,
-            "WHERE station_id = ? AND status = 'QUEUED' ORDER BY seq, created_at LIMIT 1", {station_id}));
+            "WHERE station_id = ? AND status = 'QUEUED' AND NOT (command = 'check_all' AND "
+            "reason = ? AND created_at > ?) ORDER BY seq, created_at LIMIT 1",
+            {station_id, kCorroborateReason, now - t.corroborate_delay}));
         if (next.empty()) return claim;
         CommandRow cmd = std::move(next.front());
         std::string refusal = offline ? "station_offline"

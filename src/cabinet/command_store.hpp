@@ -31,8 +31,15 @@ struct DispatchTiming {
     Micros wifi_timeout = 15 * kSecond;   // getWifi
     Micros eject_max_age = 60 * kSecond;  // a queued eject older than this is never sent
     Micros late_window = 10 * kMinute;    // replies this long after a timeout still match
+    // A check_all queued to corroborate an HTTP report waits this long: the cabinet's own frame
+    // (0x40) usually follows the HTTP return call at once and makes it unneeded
+    // (CommandQueue::DropCorroboration). Later commands of the station go out meanwhile.
+    Micros corroborate_delay = 2 * kSecond;
     Micros TimeoutFor(const CommandRow& c) const;
 };
+
+// The reason of a check_all queued only to corroborate a cabinet's HTTP report.
+inline constexpr std::string_view kCorroborateReason = "corroborate unverified report";
 
 Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c);
 Result<std::vector<CommandRow>> CommandsPastDeadline(db::Connection& c, Micros now);

@@ -3,6 +3,9 @@
 #include "cabinet/station_lookup.hpp"
 #include "core/log.hpp"
 
+#include <algorithm>
+#include <functional>
+
 namespace ps::cabinet {
 
 namespace {
@@ -17,49 +20,57 @@ Dispatcher::~Dispatcher() { Stop(); }
 
 void Dispatcher::Start() {
     std::lock_guard lock(mu_);
-    if (thread_.joinable()) return;
+    if (!threads_.empty()) return;
     stop_ = false;
-    thread_ = std::thread([this] { Loop(); });
+    size_t n = static_cast<size_t>(std::max(1, options_.threads));
+    for (size_t i = 0; i < n; ++i) threads_.emplace_back([this, i] { Loop(i); });
 }
 
 void Dispatcher::Stop() {
+    std::vector<std::thread> threads;
     {
         std::lock_guard lock(mu_);
         stop_ = true;
+        threads.swap(threads_);
     }
     cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    for (auto& t : threads)
+        if (t.joinable()) t.join();
 }
 
 void Dispatcher::Wake() {
     {
         std::lock_guard lock(mu_);
-        wake_ = true;
+        ++wakes_;
     }
     cv_.notify_all();
 }
 
-void Dispatcher::Loop() {
+void Dispatcher::Loop(size_t shard) {
+    size_t shards = static_cast<size_t>(std::max(1, options_.threads));
     std::unique_lock lock(mu_);
     while (!stop_) {
-        wake_ = false;
+        uint64_t seen = wakes_;
         lock.unlock();
-        auto sent = RunOnce();
+        auto sent = Pass(shard, shards);
         if (!sent.ok()) Log()->error("dispatch pass failed error={}", sent.error().message);
         lock.lock();
         cv_.wait_for(lock, std::chrono::microseconds(options_.poll_interval),
-                     [&] { return stop_ || wake_; });
+                     [&] { return stop_ || wakes_ != seen; });
     }
 }
 
-Result<int> Dispatcher::RunOnce() {
+Result<int> Dispatcher::RunOnce() { return Pass(0, 1); }
+
+Result<int> Dispatcher::Pass(size_t shard, size_t shards) {
     Micros now = clock_.Now();
-    RETURN_IF_ERROR(SweepTimeouts(now));
+    if (shard == 0) RETURN_IF_ERROR(SweepTimeouts(now));
     ASSIGN_OR_RETURN(auto stations, db_.Read([](db::Connection& c) {
         return StationsWithQueuedCommands(c);
     }));
     int sent = 0;
     for (const auto& station : stations) {
+        if (shards > 1 && std::hash<std::string>{}(station) % shards != shard) continue;
         auto r = SendNext(station, now);
         if (!r.ok()) {
             Log()->error("dispatch failed station={} error={}", station, r.error().message);
@@ -74,8 +85,8 @@ Status Dispatcher::SweepTimeouts(Micros now) {
     ASSIGN_OR_RETURN(auto due, db_.Read([&](db::Connection& c) { return CommandsPastDeadline(c, now); }));
     for (const auto& cmd : due) {
         ASSIGN_OR_RETURN(bool changed, db_.Transact([&](db::Connection& tx) {
-            return MarkTimedOut(tx, cmd, options_.timing, now);
-        }));
+            return MarkTimedOut(tx, cmd, options_.timing, now);  // guarded: SENT -> TIMED_OUT
+        }, db::Isolation::kReadCommitted));
         if (!changed) continue;  // answered, or another node got there first
         Log()->warn("command timed out id={} station={} command={}", cmd.id, cmd.station_id, cmd.command);
         if (cmd.IsEject()) ReportFailure(cmd, "timeout", true, now);
@@ -89,7 +100,7 @@ Result<bool> Dispatcher::SendNext(const std::string& station_id, Micros now) {
         ASSIGN_OR_RETURN(auto s, FindStationById(tx, station_id));
         imei = s ? s->imei : "";
         return ClaimNext(tx, station_id, options_.timing, now);
-    }));
+    }, db::Isolation::kReadCommitted));  // ClaimNext locks the station's dispatch row
     for (const auto& [f, why] : claim.failed) {
         Log()->warn("command not sent id={} station={} command={} reason={}", f.id, f.station_id,
                     f.command, why);
@@ -109,8 +120,8 @@ Result<bool> Dispatcher::SendNext(const std::string& station_id, Micros now) {
     }
     Log()->error("command publish failed id={} station={} error={}", cmd.id, station_id, pub.error().message);
     ASSIGN_OR_RETURN(bool marked, db_.Transact([&](db::Connection& tx) {
-        return MarkFailed(tx, cmd, "publish_failed", options_.timing, now);
-    }));
+        return MarkFailed(tx, cmd, "publish_failed", options_.timing, now);  // guarded
+    }, db::Isolation::kReadCommitted));
     if (marked && cmd.IsEject()) ReportFailure(cmd, "publish_failed", false, now);
     return false;
 }

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "cabinet/command_store.hpp"
 #include "cabinet/events.hpp"
@@ -23,6 +24,10 @@ namespace ps::cabinet {
 struct DispatcherOptions {
     DispatchTiming timing;
     Micros poll_interval = 250'000;  // between passes when nobody wakes us
+    // Loop threads, each serving the stations that hash to it (the claim locks the station's
+    // dispatch row, so they never send for one station at once). 0: automatic (CabinetModule:
+    // 1 on SQLite, 2 on PostgreSQL, where a claim's round trips dominate).
+    int threads = 0;
 };
 
 class Dispatcher {
@@ -42,10 +47,11 @@ public:
     Result<int> RunOnce();
 
 private:
+    Result<int> Pass(size_t shard, size_t shards);
     Status SweepTimeouts(Micros now);
     Result<bool> SendNext(const std::string& station_id, Micros now);
     void ReportFailure(const CommandRow& c, std::string reason, bool timed_out, Micros now);
-    void Loop();
+    void Loop(size_t shard);
 
     db::Database& db_;
     const Clock& clock_;
@@ -54,9 +60,9 @@ private:
     DispatcherOptions options_;
     std::mutex mu_;
     std::condition_variable cv_;
-    bool wake_ = false;
+    uint64_t wakes_ = 0;  // each loop thread passes again when this moved
     bool stop_ = false;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
 };
 
 }  // namespace ps::cabinet

@@ -1,6 +1,8 @@
 #include "cabinet/link.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
 
 #include "cabinet/frame_store.hpp"
 #include "core/log.hpp"
@@ -32,7 +34,8 @@ Result<bool> ConsumeEcho(db::Connection& c, std::string_view imei, const std::st
 Link::Link(db::Database& db, const Clock& clock, Random& random, Events& events,
            const CommandQueue& commands, LinkOptions options)
     : db_(db), clock_(clock), random_(random), events_(events), commands_(commands),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      shards_(static_cast<size_t>(std::max(1, options_.workers))) {}
 
 Link::~Link() { Stop(); }
 
@@ -42,23 +45,27 @@ void Link::Attach(Transport& transport, const std::string& shared_group) {
     transport.Subscribe(prefix + std::string(kUpdateFilter), 1);
     transport.Subscribe(prefix + std::string(kHeartFilter), 1);
     transport.SetHandler([this](const TransportMessage& m) {
+        // One cabinet, one worker: its frames are handled in the order they came.
+        auto topic = ParseTopic(m.topic);
+        Shard& shard = shards_[topic ? std::hash<std::string>{}(topic->imei) % shards_.size() : 0];
         {
             std::lock_guard lock(mu_);
-            if (queue_.size() >= options_.queue_limit) {
+            if (queued_ >= options_.queue_limit) {
                 Log()->error("link queue full, message dropped topic={}", m.topic);
                 return;
             }
-            queue_.push_back({std::chrono::steady_clock::now(), m});
+            shard.queue.push_back({std::chrono::steady_clock::now(), m});
+            ++queued_;
         }
-        cv_.notify_one();
+        shard.cv.notify_one();
     });
 }
 
 void Link::Start() {
     std::lock_guard lock(mu_);
-    if (worker_.joinable()) return;
+    if (shards_.front().worker.joinable()) return;
     stop_ = false;
-    worker_ = std::thread([this] { Loop(); });
+    for (auto& shard : shards_) shard.worker = std::thread([this, &shard] { Loop(shard); });
 }
 
 void Link::Stop() {
@@ -66,24 +73,26 @@ void Link::Stop() {
         std::lock_guard lock(mu_);
         stop_ = true;
     }
-    cv_.notify_all();
-    if (worker_.joinable()) worker_.join();
+    for (auto& shard : shards_) shard.cv.notify_all();
+    for (auto& shard : shards_)
+        if (shard.worker.joinable()) shard.worker.join();
 }
 
 size_t Link::QueueDepth() const {
     std::lock_guard lock(mu_);
-    return queue_.size();
+    return queued_;
 }
 
-void Link::Loop() {
+void Link::Loop(Shard& shard) {
     std::unique_lock lock(mu_);
     for (;;) {
-        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        shard.cv.wait(lock, [&] { return stop_ || !shard.queue.empty(); });
         if (stop_) return;
         std::vector<Queued> batch;
-        while (!queue_.empty() && batch.size() < options_.batch_limit) {
-            batch.push_back(std::move(queue_.front()));
-            queue_.pop_front();
+        while (!shard.queue.empty() && batch.size() < options_.batch_limit) {
+            batch.push_back(std::move(shard.queue.front()));
+            shard.queue.pop_front();
+            --queued_;
         }
         lock.unlock();
         if (auto st = HandleBatch(batch); !st.ok())
@@ -97,6 +106,9 @@ Status Link::HandleMqtt(const TransportMessage& m, std::chrono::steady_clock::ti
     return HandleBatch({Queued{arrived, m}});
 }
 
+// READ COMMITTED (link.hpp, "Concurrency"): a frame's writes to its cabinet's slots, banks,
+// claims and commands happen under the cabinet's row lock, taken by TouchLiveness before them;
+// command replies are matched by guarded UPDATEs (`... AND status = 'SENT'`).
 Status Link::HandleBatch(const std::vector<Queued>& batch) {
     Micros now = clock_.Now();
     std::vector<std::pair<const Queued*, LinkEffects>> done;
@@ -110,7 +122,7 @@ Status Link::HandleBatch(const std::vector<Queued>& batch) {
             done.emplace_back(&q, std::move(fx));
         }
         return Ok{};
-    });
+    }, db::Isolation::kReadCommitted);
     if (!st.ok() && batch.size() > 1) {  // one bad message must not cost the others theirs
         for (const auto& q : batch)
             if (auto one = HandleBatch({q}); !one.ok())
@@ -176,7 +188,7 @@ Status Link::Handle(db::Connection& tx, const TopicInfo& topic, std::string_view
 }
 
 Status Link::QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx) {
-    ASSIGN_OR_RETURN(auto id, commands_.EnsureCheckAll(tx, s.id, "corroborate unverified report"));
+    ASSIGN_OR_RETURN(auto id, commands_.EnsureCheckAll(tx, s.id, CommandQueue::kCorroborate));
     Log()->info("link queued check_all to corroborate station={} command={}", s.id, id);
     fx.wake_dispatcher = true;
     return Ok{};

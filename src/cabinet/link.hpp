@@ -12,6 +12,11 @@
 // Unknown IMEIs are ignored (logged) unless auto_register. A bad frame is stored with its error
 // and changes nothing else. Events are emitted after the transaction commits; device I/O (the
 // echo) happens after commit too.
+// Concurrency: frames run in READ COMMITTED transactions. What one decides from the cabinet's
+// slots, banks, return claims and queued commands holds because every writer of those takes the
+// station's row lock first: the link through TouchLiveness (before any such read), commands
+// through CommandQueue (LockStation). Several workers (and nodes) may therefore run at once;
+// one cabinet's frames still go to one worker, in order.
 #pragma once
 
 #include <chrono>
@@ -40,8 +45,12 @@ struct LinkOptions {
     Micros claim_window = 30 * kMinute;
     Micros echo_ttl = 2 * kMinute;
     DispatchTiming timing;
-    size_t queue_limit = 20000;  // MQTT messages waiting for the worker; more are dropped
-    size_t batch_limit = 64;     // waiting messages the worker handles in one transaction
+    size_t queue_limit = 20000;  // MQTT messages waiting for the workers; more are dropped
+    size_t batch_limit = 64;     // waiting messages a worker handles in one transaction
+    // Worker threads; a cabinet's messages always go to the same one, in arrival order. 0:
+    // automatic (CabinetModule: 1 on SQLite, whose writes are serial anyway; 4 on PostgreSQL,
+    // where the database round trips of different cabinets overlap).
+    int workers = 0;
 };
 
 // What handling one message decided to do once its transaction has committed.
@@ -67,7 +76,8 @@ public:
     Link& operator=(const Link&) = delete;
 
     // Subscribes the update and heart filters (as `$share/<group>/...` when group is set, so
-    // many nodes share the work) and feeds messages to the worker thread; echoes go out here.
+    // many nodes share the work) and feeds messages to the worker threads (by IMEI); echoes go
+    // out here.
     void Attach(Transport& transport, const std::string& shared_group);
     void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
     void Start();
@@ -102,7 +112,12 @@ private:
     Status HandleBatch(const std::vector<Queued>& batch);
     Status QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx);
     void Apply(const LinkEffects& fx);
-    void Loop();
+    struct Shard {
+        std::condition_variable cv;
+        std::deque<Queued> queue;
+        std::thread worker;
+    };
+    void Loop(Shard& shard);
 
     db::Database& db_;
     const Clock& clock_;
@@ -113,11 +128,10 @@ private:
     Transport* transport_ = nullptr;
     std::function<void()> wake_;
 
-    mutable std::mutex mu_;
-    std::condition_variable cv_;
-    std::deque<Queued> queue_;
+    mutable std::mutex mu_;  // guards the shards' queues, queued_ and stop_
+    std::vector<Shard> shards_;
+    size_t queued_ = 0;
     bool stop_ = false;
-    std::thread worker_;
 };
 
 }  // namespace ps::cabinet

@@ -82,7 +82,9 @@ Status Link::HandleFrame(db::Connection& tx, const CabinetStation& s, const Mess
         ASSIGN_OR_RETURN(auto ev, PlaceReturnedBank(tx, random_, s, r->hole, std::to_string(r->sn),
                                                     battery, "return_frame", options_.claim_window, now));
         fx.returns.push_back(std::move(ev));
-        return Ok{};
+        // The HTTP return call often comes before this frame is handled and queues a check_all
+        // to corroborate its claim; the frame has done that now (it consumed the claim).
+        return commands_.DropCorroboration(tx, s.id, now - options_.claim_window);
     }
     if (std::holds_alternative<WifiScan>(m)) {
         ASSIGN_OR_RETURN(auto match, MatchReply(tx, s.id, kCmdWifiScan, "", 0, true, reply_json, t, now));

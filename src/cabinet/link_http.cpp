@@ -46,7 +46,7 @@ Result<UploadResult> Link::HandleUpload(const CabinetStation& s, std::string_vie
             for (const auto& r : readings)
                 if (r.serial == serial) RETURN_IF_ERROR(RecordReturnClaim(tx, s.id, serial, r.slot, now));
         return QueueCheckAll(tx, s, fx);
-    });
+    }, db::Isolation::kReadCommitted);  // the station's row lock (TouchLiveness) orders it
     if (!st.ok()) return std::move(st).error();
     if (!result.error.empty())
         Logger("cabinet")->warn("upload rejected imei={} error={}", s.imei, result.error);
@@ -70,7 +70,7 @@ Status Link::HandleHttpReturn(const CabinetStation& s, const std::string& serial
         if (in_slot == serial) return Ok{};  // the 0x40 frame already placed it
         RETURN_IF_ERROR(RecordReturnClaim(tx, s.id, serial, hole, now));
         return QueueCheckAll(tx, s, fx);
-    });
+    }, db::Isolation::kReadCommitted);  // the station's row lock (TouchLiveness) orders it
     if (!st.ok()) return st;
     Apply(fx);
     return Ok{};

@@ -30,8 +30,11 @@ CabinetModule::CabinetModule(db::Database& db, const Clock& clock, Random& rando
     auth_ = std::make_unique<BrokerAuth>(db_, std::move(a), random_);
     LinkOptions lo = settings_.link;
     lo.timing = settings_.dispatch.timing;
+    if (lo.workers <= 0) lo.workers = db_.backend() == db::Backend::kPostgres ? 4 : 1;
     link_ = std::make_unique<Link>(db_, clock_, random_, events_, commands_, lo);
-    dispatcher_ = std::make_unique<Dispatcher>(db_, clock_, *transport_, events_, settings_.dispatch);
+    DispatcherOptions dopt = settings_.dispatch;
+    if (dopt.threads <= 0) dopt.threads = db_.backend() == db::Backend::kPostgres ? 2 : 1;
+    dispatcher_ = std::make_unique<Dispatcher>(db_, clock_, *transport_, events_, dopt);
     link_->SetWake([this] { dispatcher_->Wake(); });
     link_->Attach(*transport_, settings_.mqtt_broker.empty() ? "" : settings_.mqtt_shared_group);
     endpoints_ = std::make_unique<CabinetEndpoints>(db_, clock_, random_, *link_, *auth_, settings_.http);

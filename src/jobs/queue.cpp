@@ -26,13 +26,18 @@ Result<bool> Enqueue(db::Connection& tx, const Clock& clock, const JobSpec& spec
     return n > 0;
 }
 
-void Registry::Register(std::string name, JobHandler handler) {
-    handlers_[std::move(name)] = std::move(handler);
+void Registry::Register(std::string name, JobHandler handler, JobMode mode) {
+    handlers_[std::move(name)] = Entry{std::move(handler), mode};
 }
 
 const JobHandler* Registry::Find(const std::string& name) const {
     auto it = handlers_.find(name);
-    return it == handlers_.end() ? nullptr : &it->second;
+    return it == handlers_.end() ? nullptr : &it->second.handler;
+}
+
+JobMode Registry::ModeOf(const std::string& name) const {
+    auto it = handlers_.find(name);
+    return it == handlers_.end() ? JobMode::kOwnTransactions : it->second.mode;
 }
 
 Result<JobCounts> CountJobs(db::Database& db) {
@@ -57,6 +62,12 @@ WorkerPool::WorkerPool(db::Database& db, const Clock& clock, Random& random,
 
 WorkerPool::~WorkerPool() { Stop(); }
 
+// READ COMMITTED: the claim is one UPDATE whose subquery locks the rows it picks (FOR UPDATE SKIP
+// LOCKED on PostgreSQL), so two workers never claim one job, and no predicate locks make
+// unrelated transactions (those enqueueing jobs) conflict with it. The condition is one range of
+// jobs_ready_idx (a running job's run_at is before its claim, so before its lease ran out): a
+// plain index scan, which marks the entries of finished jobs dead as it passes; an OR of two
+// ranges became a bitmap scan that revisited every one of them on each claim.
 Result<std::vector<Job>> WorkerPool::Claim(int max) {
     return db_.Transact([&](db::Connection& c) -> Result<std::vector<Job>> {
         Micros now = clock_.Now();
@@ -64,8 +75,8 @@ Result<std::vector<Job>> WorkerPool::Claim(int max) {
         std::string sql =
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?, "
             "locked_by = ?, updated_at = ? WHERE id IN (SELECT id FROM jobs WHERE "
-            "(state = 'pending' AND run_at <= ?) OR (state = 'running' AND lease_until < ?) "
-            "ORDER BY run_at LIMIT ?";
+            "state IN ('pending', 'running') AND run_at <= ? AND (state = 'pending' OR "
+            "lease_until < ?) ORDER BY run_at LIMIT ?";
         sql += pg ? " FOR UPDATE SKIP LOCKED)" : ")";
         sql += " RETURNING id, name, payload, attempts";
         ASSIGN_OR_RETURN(auto rows, c.Query(sql, {now + opts_.lease, opts_.node_id, now, now,
@@ -74,15 +85,19 @@ Result<std::vector<Job>> WorkerPool::Claim(int max) {
         for (const auto& r : rows)
             jobs.push_back({r.Int(0), r.Str(1), r.Str(2), static_cast<int>(r.Int(3))});
         return jobs;
-    });
+    }, db::Isolation::kReadCommitted);
 }
 
+Status WorkerPool::MarkDone(db::Connection& c, const Job& job, Micros now) {
+    return c.Exec("UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, "
+                  "updated_at = ? WHERE id = ?", {now, job.id});
+}
+
+// READ COMMITTED: single-row writes by id; nothing is decided on a read another job could change.
 void WorkerPool::Finish(const Job& job, const Status& outcome) {
     Micros now = clock_.Now();
-    auto st = db_.Transact([&](db::Connection& c) -> Result<int64_t> {
-        if (outcome.ok())
-            return c.Exec("UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, "
-                          "updated_at = ? WHERE id = ?", {now, job.id});
+    auto st = db_.Transact([&](db::Connection& c) -> Status {
+        if (outcome.ok()) return MarkDone(c, job, now);
         ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT max_attempts FROM jobs WHERE id = ?", {job.id}));
         bool dead = !row || job.attempts >= row->Int(0);
         Micros delay = opts_.backoff_base << std::min(job.attempts - 1, 20);
@@ -91,27 +106,41 @@ void WorkerPool::Finish(const Job& job, const Status& outcome) {
         return c.Exec("UPDATE jobs SET state = ?, run_at = ?, lease_until = NULL, last_error = ?, "
                       "updated_at = ? WHERE id = ?",
                       {dead ? "dead" : "pending", now + delay, outcome.error().message, now, job.id});
-    });
+    }, db::Isolation::kReadCommitted);
     if (!outcome.ok())
         Log()->warn("job failed id={} name={} attempt={} error={}", job.id, job.name, job.attempts,
                     outcome.error().message);
     if (!st.ok()) Log()->error("job finish failed id={} error={}", job.id, st.error().message);
 }
 
+void WorkerPool::Run(const Job& job) {
+    const JobHandler* h = registry_.Find(job.name);
+    auto call = [&]() -> Status {
+        if (!h) return Internal("no handler registered for job " + job.name);
+        try {
+            return (*h)(job);
+        } catch (const std::exception& ex) {
+            return Internal(std::string("job threw: ") + ex.what());
+        }
+    };
+    if (registry_.ModeOf(job.name) == JobMode::kOwnTransactions) {
+        Finish(job, call());
+        return;
+    }
+    Status outcome = Ok{};
+    auto st = db_.Transact([&](db::Connection& c) -> Status {
+        outcome = call();
+        if (!outcome.ok()) return outcome;  // rolls its work back; recorded below
+        return MarkDone(c, job, clock_.Now());
+    }, db::Isolation::kReadCommitted);
+    if (st.ok()) return;
+    if (outcome.ok()) outcome = st;  // the commit itself failed
+    Finish(job, outcome);
+}
+
 Result<int> WorkerPool::RunOnce(int max) {
     ASSIGN_OR_RETURN(auto jobs, Claim(max));
-    for (const auto& job : jobs) {
-        const JobHandler* h = registry_.Find(job.name);
-        Status outcome = Internal("no handler registered for job " + job.name);
-        if (h) {
-            try {
-                outcome = (*h)(job);
-            } catch (const std::exception& e) {
-                outcome = Internal(std::string("job threw: ") + e.what());
-            }
-        }
-        Finish(job, outcome);
-    }
+    for (const auto& job : jobs) Run(job);
     return static_cast<int>(jobs.size());
 }
 

@@ -43,13 +43,27 @@ struct Job {
 
 using JobHandler = std::function<Status(const Job&)>;
 
+// How a handler runs:
+//  - kOwnTransactions: as it likes (it may call out, and opens the transactions it needs);
+//  - kInFinishTransaction: database work only, safe under READ COMMITTED. It runs inside the
+//    transaction that marks the job done, so the job costs one commit; its Transact calls join
+//    that transaction and must ask for db::Isolation::kReadCommitted. If it fails, its work rolls
+//    back and the failure is recorded (and retried) as for any job.
+enum class JobMode { kOwnTransactions, kInFinishTransaction };
+
 class Registry {
 public:
-    void Register(std::string name, JobHandler handler);
+    void Register(std::string name, JobHandler handler,
+                  JobMode mode = JobMode::kOwnTransactions);
     const JobHandler* Find(const std::string& name) const;
+    JobMode ModeOf(const std::string& name) const;
 
 private:
-    std::map<std::string, JobHandler> handlers_;
+    struct Entry {
+        JobHandler handler;
+        JobMode mode = JobMode::kOwnTransactions;
+    };
+    std::map<std::string, Entry> handlers_;
 };
 
 struct WorkerOptions {
@@ -79,7 +93,9 @@ public:
 
 private:
     Result<std::vector<Job>> Claim(int max);
+    Status MarkDone(db::Connection& c, const Job& job, Micros now);
     void Finish(const Job& job, const Status& outcome);
+    void Run(const Job& job);
     void Loop();
 
     db::Database& db_;

@@ -96,6 +96,45 @@ TEST_F(JobsTest, FailuresBackOffThenDie) {
     EXPECT_EQ(*pool.RunOnce(), 0);
 }
 
+// A database-only job runs inside the transaction that marks it done: its write and "done" commit
+// together, and a failure rolls its write back and is retried like any other.
+TEST_F(JobsTest, AnInTransactionJobCommitsItsWorkWithItsDoneOrNeither) {
+    ASSERT_TRUE(t.db->Transact([&](db::Connection& c) -> Status {
+        return c.Exec("CREATE TABLE IF NOT EXISTS job_marks (id TEXT PRIMARY KEY)");
+    }).ok());
+    int runs = 0;
+    registry.Register("mark", [&](const Job& j) -> Status {
+        ++runs;
+        return t.db->Transact([&](db::Connection& c) -> Status {
+            RETURN_IF_ERROR(c.Exec("INSERT INTO job_marks (id) VALUES (?)",
+                                   {std::to_string(j.id) + ":" + std::to_string(j.attempts)}));
+            if (j.attempts == 1) return Unavailable("down", "first attempt fails after writing");
+            return Ok{};
+        }, db::Isolation::kReadCommitted);
+    }, JobMode::kInFinishTransaction);
+    ASSERT_TRUE(Add({"mark"}));
+    auto marks = [&] {
+        auto r = t.db->Read([&](db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM job_marks"); });
+        return r.ok() && *r ? (*r)->Int(0) : -1;
+    };
+    auto pool = Pool();
+    EXPECT_EQ(*pool.RunOnce(), 1);
+    EXPECT_EQ(marks(), 0) << "the failed attempt's write rolled back";
+    EXPECT_EQ(State("mark"), "pending");
+    clock.Advance(2 * kSecond);
+    EXPECT_EQ(*pool.RunOnce(), 1);
+    EXPECT_EQ(marks(), 1);
+    EXPECT_EQ(State("mark"), "done");
+    EXPECT_EQ(runs, 2);
+    // A handler that opens a serializable transaction cannot join the read-committed one.
+    registry.Register("strict", [&](const Job&) -> Status {
+        return t.db->Transact([](db::Connection& c) { return c.Exec("SELECT 1"); });
+    }, JobMode::kInFinishTransaction);
+    ASSERT_TRUE(Add({"strict"}));
+    EXPECT_EQ(*pool.RunOnce(), 1);
+    EXPECT_EQ(State("strict"), "pending");
+}
+
 TEST_F(JobsTest, AJobWhoseWorkerWasKilledRunsAgainAfterItsLease) {
     ASSERT_TRUE(Add({"charge", R"({"n":1})"}));
     pid_t child = fork();

@@ -130,6 +130,51 @@ TEST_F(CabinetHttpTest, AnHttpReturnIsOnlyAClaimUntilTheCabinetCorroboratesIt) {
     EXPECT_EQ(returns[0].slot, 2);
 }
 
+// The usual order on a busy server: the HTTP return call is handled before the cabinet's 0x40
+// frame. The frame corroborates the claim, so the check_all queued for it is taken back unsent;
+// a check_all queued for another reason meanwhile is not.
+TEST_F(CabinetHttpTest, TheReturnFrameMakesTheCorroboratingCheckAllUnneeded) {
+    ASSERT_TRUE(srv.db().Transact([&](db::Connection& tx) -> Status {
+        return tx.Exec("INSERT INTO power_banks (id, serial_number, status, created_at, updated_at) "
+                       "VALUES ('b1', '12345678', 'RENTED', 0, 0)");
+    }).ok());
+    Micros claimed_at = clock.Now();
+    auto ret = c.Get("/api/rentbox/order/return?rentboxSN=860000000000001&singleSN=12345678&hole=2&power=87"
+                     "&sign=fe92e2e4b081eb7f1b734e42337ff622");
+    ASSERT_EQ(ret.status, 200) << ret.body;
+    const std::string queued = "SELECT COUNT(*) FROM cabinet_commands WHERE command = 'check_all' AND status = 'QUEUED'";
+    ASSERT_EQ(Count(queued), 1);
+    // Not sent at once: the cabinet's own frame usually follows.
+    EXPECT_EQ(*m.dispatcher().RunOnce(), 0);
+    clock.Advance(kSecond);
+    Bytes frame = EncodeReturnReport({1, 2, 0x49, 12345678, kStateOk, 0x19, 87});
+    ASSERT_TRUE(m.link().HandleMqtt({UpdateTopic(kImei), std::string(frame.begin(), frame.end())}).ok());
+    EXPECT_EQ(Slot2(), "12345678");
+    EXPECT_EQ(Count(queued), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM cabinet_commands WHERE command = 'check_all' AND status = 'FAILED' "
+                    "AND reply LIKE '%corroborated%'"), 1);
+    {
+        std::lock_guard l(mu);
+        ASSERT_EQ(returns.size(), 1u);
+        EXPECT_EQ(returns[0].at, claimed_at);
+    }
+    clock.Advance(30 * kSecond);
+    EXPECT_EQ(*m.dispatcher().RunOnce(), 0);
+
+    // A claim that becomes a real need (a rental's verification) is not taken back.
+    auto again = c.Get("/api/rentbox/order/return?rentboxSN=860000000000001&singleSN=12345678&hole=2&power=87"
+                       "&sign=fe92e2e4b081eb7f1b734e42337ff622");
+    ASSERT_EQ(again.status, 200);  // the bank is in slot 2 already: nothing to corroborate
+    EXPECT_EQ(Count(queued), 0);
+    ASSERT_TRUE(srv.db().Transact([&](db::Connection& tx) -> Status {
+        RETURN_IF_ERROR(m.commands().EnsureCheckAll(tx, station, CommandQueue::kCorroborate));
+        return Status(m.commands().EnsureCheckAll(tx, station, "verify eject of rental X"));
+    }).ok());
+    ASSERT_TRUE(m.link().HandleMqtt({UpdateTopic(kImei), std::string(frame.begin(), frame.end())}).ok());
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM cabinet_commands WHERE command = 'check_all' AND status = 'QUEUED' "
+                    "AND reason = 'verify eject of rental X'"), 1);
+}
+
 TEST_F(CabinetHttpTest, StaffCommandsMapTheReferenceNames) {
     std::string staff = srv.StaffToken("cmd@example.com");
     auto send = [&](json::object body) {

@@ -3,6 +3,8 @@
 // late-fee accrual and the 48 h flag.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support/rental_fixture.hpp"
 
 namespace ps::rentals {
@@ -124,6 +126,39 @@ TEST_F(RentalLifecycleTest, PostpaidNeedsTheMinimumAndIsChargedPerMinuteAtTheRet
     EXPECT_EQ(Str("SELECT payment_status FROM rentals WHERE id = ?", {id}), "PAID");
     EXPECT_EQ(Transfers("rental:" + id + ":usage"), 1);
     EXPECT_EQ(Wallet(u.id), Money{10000 - 2584});
+}
+
+// The cabinet's return (0x40 frame, then its HTTP call) and more return events for the same bank
+// at the same moment (on PostgreSQL each handler runs in READ COMMITTED): the rental is finished,
+// charged, awarded and announced once.
+TEST_F(RentalLifecycleTest, RacingReturnsFinishAndChargeTheRentalOnce) {
+    User u = Eligible("racer", Money{10000});
+    auto& first = Cabinet(1, "SN-RA", {{1, 52050001}});
+    (void)first;
+    auto r = Start(u, "SN-RA", "", kPostpaidPkg);
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string id(r.data().at("id").as_string());
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "ACTIVE"; })) << StatusOf(id);
+    auto& back = Cabinet(2, "SN-RB", {});
+    std::string station = Str("SELECT id FROM stations WHERE serial_number = 'SN-RB'");
+    srv.fake_clock()->Advance(30 * kMinute + 10 * kSecond);
+    Micros at = Now();
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] { EXPECT_TRUE(back.ReturnBank(52050001, 70).ok()); });
+    for (int i = 0; i < 6; ++i)
+        threads.emplace_back([&] {
+            rentals.OnReturned({station, 1, "52050001", at, 70, "return_frame"});
+        });
+    for (auto& t : threads) t.join();
+    ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "COMPLETED"; })) << StatusOf(id);
+    EXPECT_EQ(Int("SELECT usage_amount FROM rentals WHERE id = ?", {id}), 2584);
+    EXPECT_EQ(Transfers("rental:" + id + ":usage"), 1);
+    EXPECT_EQ(Transfers("rental:" + id + ":points:complete"), 1);
+    EXPECT_EQ(Wallet(u.id), Money{10000 - 2584});
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM jobs WHERE unique_key LIKE ?",
+                  {"notify:rental:" + id + ":rental_completed%"}),
+              1);
+    EXPECT_EQ(Str("SELECT status FROM power_banks WHERE serial_number = '52050001'"), "AVAILABLE");
 }
 
 TEST_F(RentalLifecycleTest, ALostBankIsBoughtOutAndRefundedLessTheLateFeeWhenFound) {

@@ -4,6 +4,7 @@
 // failed eject (CANCELLED and refunded), a second open rental, two users racing for one bank.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "support/rental_fixture.hpp"
@@ -176,6 +177,39 @@ TEST_F(RentalTest, TwoUsersRaceForTheLastBank) {
     EXPECT_EQ(loser.ErrorCode(), "no_power_bank_available") << loser.body;
     const User& lost = ra.status == 201 ? b : a;
     EXPECT_EQ(Wallet(lost.id), Money{10000});
+}
+
+// More users than banks, all at once (on PostgreSQL the starts run in READ COMMITTED and take
+// the station's row lock): each bank goes to one user, every other user is told there is none,
+// and only the winners pay.
+TEST_F(RentalTest, UsersRacingForAStationsBanksGetOneBankEach) {
+    Cabinet(1, "SN-RR", {{1, 51590001}, {2, 51590002}, {3, 51590003}});
+    constexpr int kUsers = 8;
+    std::vector<User> users;
+    for (int i = 0; i < kUsers; ++i) users.push_back(Eligible("crowd" + std::to_string(i), Money{10000}));
+    std::vector<test::HttpReply> replies(kUsers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kUsers; ++i)
+        threads.emplace_back([&, i] { replies[i] = Start(users[i], "SN-RR"); });
+    for (auto& t : threads) t.join();
+    std::set<std::string> banks;
+    int wins = 0;
+    for (int i = 0; i < kUsers; ++i) {
+        const auto& r = replies[i];
+        if (r.status == 201) {
+            ++wins;
+            banks.insert(std::string(r.data().at("power_bank_serial").as_string()));
+            EXPECT_EQ(Wallet(users[i].id), Money{5000});
+        } else {
+            EXPECT_EQ(r.ErrorCode(), "no_power_bank_available") << r.body;
+            EXPECT_EQ(Wallet(users[i].id), Money{10000});
+        }
+    }
+    EXPECT_EQ(wins, 3);
+    EXPECT_EQ(banks.size(), 3u);  // no bank given twice
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM cabinet_commands WHERE command = 'popup_sn'"), 3);
+    EXPECT_EQ(Int("SELECT COUNT(DISTINCT seq) FROM cabinet_commands"),
+              Int("SELECT COUNT(*) FROM cabinet_commands"));
 }
 
 // No reply to the eject: never guessed. The cabinet is asked (check_all) and its inventory

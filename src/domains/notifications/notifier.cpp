@@ -94,19 +94,20 @@ void RegisterNotificationJobs(jobs::Registry& registry, db::Database& db, const 
         }
         const auto& vars = p->at("vars").as_object();
         int64_t user_id = p->at("user_id").as_int64();
-        // the job id makes a re-run after a crash write the same row once
+        // The job id makes a re-run (after a crash, or a lease that ran out) write the row once:
+        // the conflict on the key, not an earlier read, decides, so it holds under READ
+        // COMMITTED. One statement, database work only: run by the worker inside the
+        // transaction that marks the job done (kInFinishTransaction), which Read joins.
         std::string id = "job-" + std::to_string(job.id);
-        return db.Transact([&](db::Connection& tx) -> Status {
-            ASSIGN_OR_RETURN(auto seen, tx.QueryOne("SELECT 1 FROM notifications WHERE id = ?", {id}));
-            if (seen) return Ok{};
+        return db.Read([&](db::Connection& tx) -> Status {
             return tx.Exec(
                 "INSERT INTO notifications (id, user_id, slug, title, message, notification_type, "
-                "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 {id, user_id, std::string(t->slug), Render(t->title, vars),
                  Render(t->message, vars), std::string(t->type), json::serialize(vars),
                  clock.Now()});
         });
-    });
+    }, jobs::JobMode::kInFinishTransaction);
 }
 
 }  // namespace ps::notifications

@@ -75,7 +75,7 @@ void RentalService::OnEject(const cabinet::EjectResult& e) {
         if (e.ok) return Activate(tx, *r, e.at ? e.at : clock_.Now(), e.serial);
         if (e.timed_out) return BeginVerify(tx, *r);
         return CancelPending(tx, *r, "eject_failed: " + e.reason);
-    });
+    }, db::Isolation::kReadCommitted);  // see "READ COMMITTED" in rental_service.hpp
     if (!st.ok())
         Log()->error("rental eject handling failed rental_id={} command_id={} error={}",
                      e.rental_id, e.command_id, st.error().message);
@@ -182,7 +182,7 @@ void RentalService::OnStationChecked(const cabinet::StationChecked& c) {
             RETURN_IF_ERROR(SettleFromCabinet(tx, r, sent));
         }
         return Ok{};
-    });
+    }, db::Isolation::kReadCommitted);
     if (!st.ok())
         Log()->error("rental verification failed station_id={} error={}", c.station_id,
                      st.error().message);
@@ -229,15 +229,24 @@ void RentalService::OnReturned(const cabinet::BankReturned& b) {
         ASSIGN_OR_RETURN(auto r, repo::FindOpenRentalOfBank(tx, b.serial, at));
         if (!r) return Ok{};
         return Finish(tx, *r, at, b.station_id, "returned");
-    });
+    }, db::Isolation::kReadCommitted);
     if (!st.ok())
         Log()->error("rental return handling failed serial={} station_id={} error={}", b.serial,
                      b.station_id, st.error().message);
 }
 
-Status RentalService::Finish(db::Connection& tx, const Rental& r, Micros at,
+Status RentalService::Finish(db::Connection& tx, const Rental& seen, Micros at,
                              const std::optional<std::string>& return_station_id,
                              const std::string& reason) {
+    // READ COMMITTED: lock the rental and price it from its current row (an extension or a
+    // late-fee accrual may have committed since `seen` was read). The status-guarded UPDATE
+    // below makes one of racing finishes (return frame, inventory, staff close) the one.
+    RETURN_IF_ERROR(tx.Query(std::string("SELECT id FROM rentals WHERE id = ?") +
+                                 db::ForUpdate(tx.backend()),
+                             {seen.id}));
+    ASSIGN_OR_RETURN(auto current, repo::FindRental(tx, seen.id));
+    if (!current) return Ok{};
+    const Rental& r = *current;
     Micros now = clock_.Now();
     Micros started = r.started_at.value_or(r.created_at);
     Micros due = r.started_at ? r.due_at : started + r.package_minutes * kMinute;

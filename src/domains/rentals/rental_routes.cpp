@@ -399,11 +399,12 @@ void RegisterRentalRoutes(http::Router& router, RentalRouteDeps deps) {
     auto d = std::make_shared<RentalRouteDeps>(deps);
     router.Add("GET", "/api/rentals/packages", Auth::kNone,
                [d](Request& r) { return Packages(*d, r); });
-    // database work only (the eject is queued in the transaction and sent after it commits)
+    // database work only (the eject is queued in the transaction and sent after it commits),
+    // safe under READ COMMITTED (RentalService::Start)
     router.Add("POST", "/api/rentals/start", Auth::kUser,
                money::Idempotent(
                    d->db, d->clock, [d](Request& r) { return Start(*d, r); },
-                   money::IdempotentWork::kDatabaseOnly));
+                   money::IdempotentWork::kDatabaseOnly, db::Isolation::kReadCommitted));
     router.Add("GET", "/api/rentals/active", Auth::kUser,
                [d](Request& r) { return Active(*d, r); });
     router.Add("GET", "/api/rentals/history", Auth::kUser,

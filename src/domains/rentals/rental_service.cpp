@@ -60,21 +60,33 @@ Status RentalService::CheckEligibility(db::Connection& tx, int64_t user_id) {
                                              {user_id}));
         if (!k) return refuse();
     }
+    // The open rental is read before the dues (READ COMMITTED: each statement sees what was
+    // committed when it began): when none is open, whatever closed the last one (and charged it)
+    // committed before, so the dues read next sees its charge. A second start racing this one
+    // meets the rentals_one_open_idx unique index at the insert.
+    ASSIGN_OR_RETURN(auto open, repo::FindOpenRental(tx, user_id));
     ASSIGN_OR_RETURN(bool dues, repo::HasDues(tx, user_id));
     if (dues) return refuse();
-    ASSIGN_OR_RETURN(auto open, repo::FindOpenRental(tx, user_id));
     if (open)
         return FailedPrecondition("active_rental_exists", "You already have an active rental");
     return Ok{};
 }
 
+// READ COMMITTED (it runs inside the Idempotent claim's transaction, which joins it): the
+// station's row lock, taken first, makes starts at one station, the cabinet link's changes to
+// its slots and banks, and anything queuing a command to it (CommandQueue) take turns, so the
+// bank picked below is not picked by a concurrent start, its eject is not already queued, and
+// it is still in its slot when the eject is queued. The unique indexes back it up: one open
+// rental per user, one pending rental per bank. The ledger's charge is guarded on its own.
 Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_sn,
                                     const std::string& package_id) {
     auto out = db_.Transact([&](db::Connection& tx) -> Result<Rental> {
         Micros now = clock_.Now();
         RETURN_IF_ERROR(CheckEligibility(tx, user_id));
-        ASSIGN_OR_RETURN(auto st, tx.QueryOne("SELECT id, status, is_maintenance FROM stations "
-                                              "WHERE serial_number = ? AND is_deleted = 0",
+        ASSIGN_OR_RETURN(auto st, tx.QueryOne(std::string("SELECT id, status, is_maintenance "
+                                                          "FROM stations WHERE serial_number = ? "
+                                                          "AND is_deleted = 0") +
+                                                  db::ForUpdate(tx.backend()),
                                               {station_sn}));
         if (!st) return FieldError("station_sn", "Station not found");
         std::string station_id = st->Str(0);
@@ -155,7 +167,7 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
         ASSIGN_OR_RETURN(auto full, repo::FindRental(tx, r.id));
         if (!full) return Internal("rental vanished");
         return *full;
-    });
+    }, db::Isolation::kReadCommitted);
     if (out.ok())
         Log()->info("rental started rental_id={} user_id={} station_id={} serial={}", out->id,
                     user_id, out->station_id, out->power_bank_serial.value_or(""));

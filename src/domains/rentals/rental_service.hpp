@@ -134,6 +134,12 @@ public:
     const RentalOptions& options() const { return opts_; }
 
 private:
+    // READ COMMITTED: the cabinet events' handlers (OnEject, OnReturned, OnStationChecked) run
+    // in it. Activate, CancelPending, BeginVerify and Finish decide from a rental read before and
+    // act through an UPDATE guarded by the status it had (and check the changed row count), so
+    // of racing handlers (the return frame and the HTTP return's check_all, a late reply and the
+    // settle job) one changes the rental and the others do nothing; charges, refunds and points
+    // are keyed in the ledger.
     Status CheckEligibility(db::Connection& tx, int64_t user_id);
     Status Activate(db::Connection& tx, const Rental& r, Micros at, const std::string& serial);
     Status CancelPending(db::Connection& tx, const Rental& r, const std::string& reason);
