@@ -4,7 +4,8 @@
 -- points award in one durable transaction. A thread that runs out of intents stops. The
 -- intents one run consumed are recorded in $IDS_FILE.used, so the measured run after the
 -- warm-up never replays an intent (a replay is the cheaper "already verified" path).
--- Set by bench/run: USER_TOKEN, IDS_FILE.
+-- Thread N is the Nth user of USER_TOKENS, verifying that user's intents.
+-- Set by bench/run: USER_TOKENS, IDS_FILE.
 local threads = {}
 local function used_before()
   local f = io.open(os.getenv("IDS_FILE") .. ".used", "r")
@@ -18,6 +19,11 @@ function setup(thread)
   thread:set("tid", #threads)
 end
 function init()
+  local n = 0
+  for t in string.gmatch(os.getenv("USER_TOKENS"), "%S+") do
+    n = n + 1
+    if n == tid then token = t end
+  end
   ids = {}
   for line in io.lines(os.getenv("IDS_FILE") .. "." .. tid) do table.insert(ids, line) end
   pos = used_before()
@@ -30,7 +36,7 @@ function request()
   end
   local headers = {
     ["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer " .. os.getenv("USER_TOKEN"),
+    ["Authorization"] = "Bearer " .. token,
   }
   return wrk.format("POST", "/api/payments/verify", headers,
                     '{"intent_id":"' .. (ids[pos] or "none") .. '"}')

@@ -35,43 +35,38 @@ bool ValidKey(std::string_view k) {
 
 Result<Claim> ClaimKey(db::Connection& c, const std::string& scope, const std::string& key,
                        int64_t user_id, const std::string& hash, Micros now, bool again = false) {
-    ASSIGN_OR_RETURN(auto row, c.QueryOne(
-        "SELECT id, request_hash, state, response_status, response_content_type, response_body, "
-        "created_at, expires_at FROM idempotency_keys WHERE scope = ? AND idem_key = ?",
-        {scope, key}));
-    if (row && row->Int(7) <= now) {  // expired: the key is new again
-        // Guarded: of two requests that both saw the expired row, one deletes it, the other
-        // then conflicts on the insert below and looks again.
-        RETURN_IF_ERROR(c.Exec("DELETE FROM idempotency_keys WHERE id = ?", {row->Int(0)}));
-        row.reset();
-    }
-    if (row) {
-        if (row->Str(1) != hash) return Claim{Verdict::kMismatch, {}};
-        if (row->Str(2) == "done") {
-            http::Response r{static_cast<int>(row->Int(3)), row->Str(4), row->Str(5), {}};
-            r.headers.emplace_back("Idempotent-Replayed", "true");
-            return Claim{Verdict::kReplay, std::move(r)};
-        }
-        if (row->Int(6) + kIdempotencyStale > now) return Claim{Verdict::kInProgress, {}};
-        // The first attempt was abandoned (its node died): take the claim over.
-        ASSIGN_OR_RETURN(int64_t n, c.Exec(
-            "UPDATE idempotency_keys SET created_at = ? WHERE id = ? AND created_at = ?",
-            {now, row->Int(0), row->Int(6)}));
-        return Claim{n == 1 ? Verdict::kRun : Verdict::kInProgress, {}, row->Int(0)};
-    }
+    // Insert first: a new key (the usual case) costs one statement. Under READ COMMITTED a
+    // concurrent claim of the same key makes this wait for that transaction, then conflict.
     ASSIGN_OR_RETURN(auto ins, c.Query(
         "INSERT INTO idempotency_keys (scope, idem_key, user_id, request_hash, state, created_at, "
         "expires_at) VALUES (?, ?, ?, ?, 'running', ?, ?) ON CONFLICT (scope, idem_key) DO NOTHING "
         "RETURNING id",
         {scope, key, user_id, hash, now, now + kIdempotencyTtl}));
-    // Someone claimed the key since our look. Under READ COMMITTED the insert waited for that
-    // transaction and the next statement sees its row: look again (replay, mismatch or in
-    // progress), as a serializable transaction does after its retry.
-    if (ins.empty()) {
+    if (!ins.empty()) return Claim{Verdict::kRun, {}, ins[0].Int(0)};
+    ASSIGN_OR_RETURN(auto row, c.QueryOne(
+        "SELECT id, request_hash, state, response_status, response_content_type, response_body, "
+        "created_at, expires_at FROM idempotency_keys WHERE scope = ? AND idem_key = ?",
+        {scope, key}));
+    if (!row || row->Int(7) <= now) {
+        // Gone since the insert, or expired: the key is new again. Of two requests that both
+        // saw the expired row, one deletes it and claims; the other conflicts again and then
+        // finds the winner's claim.
+        if (row) RETURN_IF_ERROR(c.Exec("DELETE FROM idempotency_keys WHERE id = ?", {row->Int(0)}));
         if (again) return Claim{Verdict::kInProgress, {}};
         return ClaimKey(c, scope, key, user_id, hash, now, true);
     }
-    return Claim{Verdict::kRun, {}, ins[0].Int(0)};
+    if (row->Str(1) != hash) return Claim{Verdict::kMismatch, {}};
+    if (row->Str(2) == "done") {
+        http::Response r{static_cast<int>(row->Int(3)), row->Str(4), row->Str(5), {}};
+        r.headers.emplace_back("Idempotent-Replayed", "true");
+        return Claim{Verdict::kReplay, std::move(r)};
+    }
+    if (row->Int(6) + kIdempotencyStale > now) return Claim{Verdict::kInProgress, {}};
+    // The first attempt was abandoned (its node died): take the claim over.
+    ASSIGN_OR_RETURN(int64_t n, c.Exec(
+        "UPDATE idempotency_keys SET created_at = ? WHERE id = ? AND created_at = ?",
+        {now, row->Int(0), row->Int(6)}));
+    return Claim{n == 1 ? Verdict::kRun : Verdict::kInProgress, {}, row->Int(0)};
 }
 
 void Finish(db::Database& db, const std::string& scope, const std::string& key,
