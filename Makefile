@@ -12,10 +12,6 @@ build-bin: deps
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default --target powershare
 
-build-bin: deps
-	@cmake --preset default >/dev/null
-	@cmake --build --preset default --target powershare
-
 build-fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz
