@@ -13,8 +13,9 @@ namespace {
 
 // The station's row lock: commands of one station are queued one transaction at a time, so what
 // is checked before queuing (an eject of this bank in flight, a check_all pending, the next seq)
-// still holds at the insert under READ COMMITTED. The link takes the same lock (TouchLiveness)
-// before it changes the station's slots and banks.
+// still holds at the insert under READ COMMITTED. The link takes the same lock (its station
+// lookup) before it changes the station's slots and banks. EnqueueCommand and RequestEject take
+// it with their station lookup (FindStationById(..., lock = true)).
 Status LockStation(db::Connection& tx, std::string_view station_id) {
     return tx.Query(std::string("SELECT id FROM stations WHERE id = ?") +
                         db::ForUpdate(tx.backend()),
@@ -48,14 +49,13 @@ Result<std::string> CommandQueue::Insert(db::Connection& tx, std::string_view st
     if (!reason.empty()) why = std::string(reason);
     // Commands of a station go out in the order they were queued, whatever the clock says
     // (callers hold the station's lock, so no two inserts take the same seq).
-    ASSIGN_OR_RETURN(auto last, tx.QueryOne(
-        "SELECT COALESCE(MAX(seq), 0) FROM cabinet_commands WHERE station_id = ?", {station_id}));
     RETURN_IF_ERROR(tx.Exec(
         "INSERT INTO cabinet_commands (id, station_id, command, payload, status, requested_by, "
         "reason, created_at, rental_id, reply_code, target_serial, target_slot, seq) "
-        "VALUES (?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?)",
+        "SELECT ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM "
+        "cabinet_commands WHERE station_id = ?",
         {id, station_id, CommandName(command), EncodeCommand(command), requested_by, why,
-         clock_.Now(), rental, reply, serial, slot, (last ? last->Int(0) : 0) + 1}));
+         clock_.Now(), rental, reply, serial, slot, station_id}));
     return id;
 }
 
@@ -63,8 +63,7 @@ Result<std::string> CommandQueue::EnqueueCommand(db::Connection& tx, std::string
                                                  const Command& command,
                                                  std::optional<int64_t> requested_by,
                                                  std::string_view reason) const {
-    RETURN_IF_ERROR(LockStation(tx, station_id));
-    ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id));
+    ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id, /*lock=*/true));
     if (!station) return NotFound("station_not_found", "Station not found");
     std::string expected;  // the bank a popup by slot should bring out, for the EjectResult
     if (const auto* p = std::get_if<PopupHoleCommand>(&command)) {
@@ -101,8 +100,7 @@ Status CommandQueue::DropCorroboration(db::Connection& tx, std::string_view stat
 Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_view station_id,
                                                const EjectTarget& target,
                                                std::string_view rental_id) const {
-    RETURN_IF_ERROR(LockStation(tx, station_id));
-    ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id));
+    ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id, /*lock=*/true));
     if (!station) return NotFound("station_not_found", "Station not found");
     if (!rental_id.empty()) {
         ASSIGN_OR_RETURN(auto same, tx.QueryOne(

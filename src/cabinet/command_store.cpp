@@ -115,8 +115,10 @@ Result<Claim> ClaimNext(db::Connection& c, std::string_view station_id, const Di
         if (busy && busy->Str(0) == "SENT") return claim;  // one command in flight
     }
     if (d->Int(1) > now) return claim;  // pacing
-    ASSIGN_OR_RETURN(auto st, c.QueryOne("SELECT status FROM stations WHERE id = ?", {station_id}));
+    ASSIGN_OR_RETURN(auto st, c.QueryOne("SELECT status, is_deleted, imei FROM stations WHERE id = ?",
+                                         {station_id}));
     bool offline = !st || st->Str(0) == "OFFLINE";
+    if (st && !st->Bool(1)) claim.imei = st->Str(2);
     for (;;) {
         ASSIGN_OR_RETURN(auto next, Select(c,
             "WHERE station_id = ? AND status = 'QUEUED' AND NOT (command = 'check_all' AND "

@@ -55,6 +55,7 @@ Result<bool> MarkFailed(db::Connection& c, const CommandRow& cmd, std::string_vi
 struct Claim {
     std::optional<CommandRow> send;  // now SENT: publish it after commit
     std::vector<std::pair<CommandRow, std::string>> failed;  // expired / station_offline + why
+    std::string imei;  // where to publish `send` ("" when the station is deleted)
 };
 // The station's next QUEUED command when none is in flight and pacing allows.
 Result<Claim> ClaimNext(db::Connection& c, std::string_view station_id, const DispatchTiming& t,

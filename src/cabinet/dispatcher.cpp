@@ -95,10 +95,7 @@ Status Dispatcher::SweepTimeouts(Micros now) {
 }
 
 Result<bool> Dispatcher::SendNext(const std::string& station_id, Micros now) {
-    std::string imei;
-    ASSIGN_OR_RETURN(Claim claim, db_.Transact([&](db::Connection& tx) -> Result<Claim> {
-        ASSIGN_OR_RETURN(auto s, FindStationById(tx, station_id));
-        imei = s ? s->imei : "";
+    ASSIGN_OR_RETURN(Claim claim, db_.Transact([&](db::Connection& tx) {
         return ClaimNext(tx, station_id, options_.timing, now);
     }, db::Isolation::kReadCommitted));  // ClaimNext locks the station's dispatch row
     for (const auto& [f, why] : claim.failed) {
@@ -108,6 +105,7 @@ Result<bool> Dispatcher::SendNext(const std::string& station_id, Micros now) {
     }
     if (!claim.send) return false;
     const CommandRow& cmd = *claim.send;
+    const std::string& imei = claim.imei;
     // After commit, outside any transaction: QoS 0, once.
     Status pub = imei.empty() ? Status(NotFound("station_not_found", "no station"))
                               : transport_.PublishCommand(imei, cmd.payload);

@@ -89,7 +89,7 @@ void Link::Loop(Shard& shard) {
         shard.cv.wait(lock, [&] { return stop_ || !shard.queue.empty(); });
         if (stop_) return;
         std::vector<Queued> batch;
-        while (!shard.queue.empty() && batch.size() < options_.batch_limit) {
+        while (!shard.queue.empty() && batch.size() < std::max<size_t>(1, options_.batch_limit)) {
             batch.push_back(std::move(shard.queue.front()));
             shard.queue.pop_front();
             --queued_;
@@ -107,7 +107,7 @@ Status Link::HandleMqtt(const TransportMessage& m, std::chrono::steady_clock::ti
 }
 
 // READ COMMITTED (link.hpp, "Concurrency"): a frame's writes to its cabinet's slots, banks,
-// claims and commands happen under the cabinet's row lock, taken by TouchLiveness before them;
+// claims and commands happen under the cabinet's row lock, taken by its lookup before them;
 // command replies are matched by guarded UPDATEs (`... AND status = 'SENT'`).
 Status Link::HandleBatch(const std::vector<Queued>& batch) {
     Micros now = clock_.Now();
@@ -148,7 +148,8 @@ Status Link::HandleBatch(const std::vector<Queued>& batch) {
 
 Status Link::Handle(db::Connection& tx, const TopicInfo& topic, std::string_view payload,
                     Micros now, LinkEffects& fx) {
-    ASSIGN_OR_RETURN(auto station, FindStationByImei(tx, topic.imei));
+    // Locked here (link.hpp, "Concurrency"), before anything of the cabinet is read.
+    ASSIGN_OR_RETURN(auto station, FindStationByImei(tx, topic.imei, /*lock=*/true));
     if (!station) {
         if (!options_.auto_register) {
             Log()->warn("link unknown imei ignored imei={} bytes={}", topic.imei, payload.size());
@@ -176,7 +177,7 @@ Status Link::Handle(db::Connection& tx, const TopicInfo& topic, std::string_view
     }
     rec.parsed = boost::json::serialize(MessageJson(*decoded));
     RETURN_IF_ERROR(StoreFrame(tx, rec));
-    RETURN_IF_ERROR(TouchLiveness(tx, station->id, now));
+    RETURN_IF_ERROR(RefreshLiveness(tx, *station, now));
     if (heart && options_.heartbeat_echo && std::holds_alternative<Heartbeat>(*decoded)) {
         RETURN_IF_ERROR(tx.Exec(
             "INSERT INTO cabinet_heartbeat_echoes (imei, payload_hex, expires_at) VALUES (?, ?, ?)",

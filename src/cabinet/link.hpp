@@ -1,7 +1,8 @@
 // The cabinet link service: everything a cabinet tells us, over MQTT (`/user/update`,
 // `/user/heart`) and over its HTTP calls (upload, return), becomes database state and events:
 // - every frame of a known cabinet is stored (raw hex, parse or error) in cabinet_frames;
-// - any valid frame refreshes liveness (last_heartbeat; OFFLINE -> ONLINE unless maintenance);
+// - any valid frame refreshes liveness (last_heartbeat, to kLivenessResolution; OFFLINE ->
+//   ONLINE unless maintenance);
 // - 0x10 inventories update slots and banks (inventory.hpp); a check_all reply or an upload
 //   reconciles the whole cabinet, a check reply only the banks it lists;
 // - 0x31 / 0x21 replies settle the eject in flight (EjectResult; late ones as LATE_REPLY);
@@ -14,7 +15,7 @@
 // echo) happens after commit too.
 // Concurrency: frames run in READ COMMITTED transactions. What one decides from the cabinet's
 // slots, banks, return claims and queued commands holds because every writer of those takes the
-// station's row lock first: the link through TouchLiveness (before any such read), commands
+// station's row lock first: the link through its station lookup (before any such read), commands
 // through CommandQueue (LockStation). Several workers (and nodes) may therefore run at once;
 // one cabinet's frames still go to one worker, in order.
 #pragma once
@@ -46,7 +47,10 @@ struct LinkOptions {
     Micros echo_ttl = 2 * kMinute;
     DispatchTiming timing;
     size_t queue_limit = 20000;  // MQTT messages waiting for the workers; more are dropped
-    size_t batch_limit = 64;     // waiting messages a worker handles in one transaction
+    // Waiting messages a worker handles in one transaction. 0: automatic (CabinetModule: 64 on
+    // SQLite, where a commit is the cost; 8 on PostgreSQL, where the batch holds its cabinets'
+    // row locks until it commits and a rental start at one of them waits for that).
+    size_t batch_limit = 0;
     // Worker threads; a cabinet's messages always go to the same one, in arrival order. 0:
     // automatic (CabinetModule: 1 on SQLite, whose writes are serial anyway; 4 on PostgreSQL,
     // where the database round trips of different cabinets overlap).

@@ -34,7 +34,7 @@ Result<UploadResult> Link::HandleUpload(const CabinetStation& s, std::string_vie
         parsed["params"] = params;
         rec.parsed = json::serialize(parsed);
         RETURN_IF_ERROR(StoreFrame(tx, rec));
-        RETURN_IF_ERROR(TouchLiveness(tx, s.id, now));
+        RETURN_IF_ERROR(LockAndRefreshLiveness(tx, s.id, now));
         InventoryOptions o{true, Evidence::kUnverified, options_.eject_grace, options_.claim_window};
         auto readings = ReadingsFromInventory(*inv, now);
         ASSIGN_OR_RETURN(auto out, ApplyInventory(tx, random_, s, readings, o, now));
@@ -46,7 +46,7 @@ Result<UploadResult> Link::HandleUpload(const CabinetStation& s, std::string_vie
             for (const auto& r : readings)
                 if (r.serial == serial) RETURN_IF_ERROR(RecordReturnClaim(tx, s.id, serial, r.slot, now));
         return QueueCheckAll(tx, s, fx);
-    }, db::Isolation::kReadCommitted);  // the station's row lock (TouchLiveness) orders it
+    }, db::Isolation::kReadCommitted);  // the station's row lock (LockAndRefreshLiveness) orders it
     if (!st.ok()) return std::move(st).error();
     if (!result.error.empty())
         Logger("cabinet")->warn("upload rejected imei={} error={}", s.imei, result.error);
@@ -65,12 +65,12 @@ Status Link::HandleHttpReturn(const CabinetStation& s, const std::string& serial
         FrameRecord rec{s.id, s.imei, std::string(kChannelHttpReturn), std::nullopt,
                         std::string(raw_query), json::serialize(parsed), "", now};
         RETURN_IF_ERROR(StoreFrame(tx, rec));
-        RETURN_IF_ERROR(TouchLiveness(tx, s.id, now));
+        RETURN_IF_ERROR(LockAndRefreshLiveness(tx, s.id, now));
         ASSIGN_OR_RETURN(auto in_slot, stations::repo::SerialInSlot(tx, s.id, hole));
         if (in_slot == serial) return Ok{};  // the 0x40 frame already placed it
         RETURN_IF_ERROR(RecordReturnClaim(tx, s.id, serial, hole, now));
         return QueueCheckAll(tx, s, fx);
-    }, db::Isolation::kReadCommitted);  // the station's row lock (TouchLiveness) orders it
+    }, db::Isolation::kReadCommitted);  // the station's row lock (LockAndRefreshLiveness) orders it
     if (!st.ok()) return st;
     Apply(fx);
     return Ok{};

@@ -31,6 +31,7 @@ CabinetModule::CabinetModule(db::Database& db, const Clock& clock, Random& rando
     LinkOptions lo = settings_.link;
     lo.timing = settings_.dispatch.timing;
     if (lo.workers <= 0) lo.workers = db_.backend() == db::Backend::kPostgres ? 4 : 1;
+    if (lo.batch_limit == 0) lo.batch_limit = db_.backend() == db::Backend::kPostgres ? 8 : 64;
     link_ = std::make_unique<Link>(db_, clock_, random_, events_, commands_, lo);
     DispatcherOptions dopt = settings_.dispatch;
     if (dopt.threads <= 0) dopt.threads = db_.backend() == db::Backend::kPostgres ? 2 : 1;

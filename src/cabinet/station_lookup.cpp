@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kSelect =
     "SELECT id, imei, serial_number, station_name, status, is_maintenance, total_slots, "
-    "board_layout FROM stations WHERE is_deleted = 0 AND ";
+    "board_layout, last_heartbeat FROM stations WHERE is_deleted = 0 AND ";
 
 std::vector<int> ParseLayout(const std::string& text) {
     std::vector<int> out;
@@ -24,9 +24,12 @@ std::vector<int> ParseLayout(const std::string& text) {
 }
 
 Result<std::optional<CabinetStation>> FindBy(db::Connection& c, std::string_view column,
-                                             std::string_view value) {
+                                             std::string_view value, bool lock = false) {
     std::string sql(kSelect);
     sql.append(column).append(" = ?");
+    // NO KEY: the lock level an UPDATE of the row takes (as TouchLiveness did), so lockers take
+    // turns while inserts that merely reference the station (foreign keys) do not wait.
+    if (lock && c.backend() == db::Backend::kPostgres) sql += " FOR NO KEY UPDATE";
     ASSIGN_OR_RETURN(auto row, c.QueryOne(sql, {value}));
     if (!row) return std::optional<CabinetStation>{};
     CabinetStation s;
@@ -38,19 +41,22 @@ Result<std::optional<CabinetStation>> FindBy(db::Connection& c, std::string_view
     s.maintenance = row->Bool(5);
     s.total_slots = static_cast<int>(row->Int(6));
     s.layout = ParseLayout(row->Str(7));
+    s.last_heartbeat = row->OptInt(8);
     return std::optional<CabinetStation>{std::move(s)};
 }
 
 }  // namespace
 
-Result<std::optional<CabinetStation>> FindStationByImei(db::Connection& c, std::string_view imei) {
-    return FindBy(c, "imei", imei);
+Result<std::optional<CabinetStation>> FindStationByImei(db::Connection& c, std::string_view imei,
+                                                        bool lock) {
+    return FindBy(c, "imei", imei, lock);
 }
 Result<std::optional<CabinetStation>> FindStationBySerial(db::Connection& c, std::string_view sn) {
     return FindBy(c, "serial_number", sn);
 }
-Result<std::optional<CabinetStation>> FindStationById(db::Connection& c, std::string_view id) {
-    return FindBy(c, "id", id);
+Result<std::optional<CabinetStation>> FindStationById(db::Connection& c, std::string_view id,
+                                                      bool lock) {
+    return FindBy(c, "id", id, lock);
 }
 
 Result<CabinetStation> AutoRegisterStation(db::Connection& c, const Clock& clock, Random& random,
@@ -75,6 +81,18 @@ Status TouchLiveness(db::Connection& c, std::string_view station_id, Micros now)
         "is_maintenance = 0 THEN 'ONLINE' ELSE status END, updated_at = CASE WHEN status = "
         "'OFFLINE' AND is_maintenance = 0 THEN ? ELSE updated_at END WHERE id = ?",
         {now, now, station_id});
+}
+
+Status RefreshLiveness(db::Connection& c, const CabinetStation& s, Micros now) {
+    bool wakes = s.status == "OFFLINE" && !s.maintenance;
+    if (!wakes && s.last_heartbeat && *s.last_heartbeat > now - kLivenessResolution) return Ok{};
+    return TouchLiveness(c, s.id, now);
+}
+
+Status LockAndRefreshLiveness(db::Connection& c, std::string_view station_id, Micros now) {
+    ASSIGN_OR_RETURN(auto s, FindStationById(c, station_id, /*lock=*/true));
+    if (!s) return Ok{};
+    return RefreshLiveness(c, *s, now);
 }
 
 Result<int64_t> MarkSilentStationsOffline(db::Connection& c, Micros now, Micros silence) {

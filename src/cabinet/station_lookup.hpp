@@ -20,11 +20,17 @@ struct CabinetStation {
     bool maintenance = false;
     int total_slots = 0;
     std::vector<int> layout;  // holes per board (stations.board_layout), empty = infer
+    std::optional<Micros> last_heartbeat;
 };
 
-Result<std::optional<CabinetStation>> FindStationByImei(db::Connection& c, std::string_view imei);
+// lock: take the station's row lock (PostgreSQL `FOR NO KEY UPDATE`, which excludes the other
+// lockers and `FOR UPDATE`; SQLite's writer is alone anyway) in the same statement, for callers
+// that would otherwise lock and then read it.
+Result<std::optional<CabinetStation>> FindStationByImei(db::Connection& c, std::string_view imei,
+                                                        bool lock = false);
 Result<std::optional<CabinetStation>> FindStationBySerial(db::Connection& c, std::string_view sn);
-Result<std::optional<CabinetStation>> FindStationById(db::Connection& c, std::string_view id);
+Result<std::optional<CabinetStation>> FindStationById(db::Connection& c, std::string_view id,
+                                                      bool lock = false);
 
 // Creates a placeholder station for an unknown IMEI (config cabinet_auto_register): serial =
 // IMEI, name "Cabinet <imei>", no location, slots learned from its first inventory.
@@ -33,6 +39,15 @@ Result<CabinetStation> AutoRegisterStation(db::Connection& c, const Clock& clock
 
 // Any message from the cabinet: last_heartbeat = now, OFFLINE -> ONLINE unless in maintenance.
 Status TouchLiveness(db::Connection& c, std::string_view station_id, Micros now);
+// The same for a station read under its row lock (FindStationBy*(..., lock = true)), writing
+// only when it changes something that matters: OFFLINE -> ONLINE, or last_heartbeat older than
+// kLivenessResolution. A busy cabinet sends several frames a second; rewriting its row for each
+// was the costliest statement of a rental cycle, and the silence that marks a cabinet offline is
+// counted in minutes (cabinet_offline_after_s).
+inline constexpr Micros kLivenessResolution = 5 * kSecond;
+Status RefreshLiveness(db::Connection& c, const CabinetStation& s, Micros now);
+// Both for a station known by id: its row lock, then RefreshLiveness from the locked row.
+Status LockAndRefreshLiveness(db::Connection& c, std::string_view station_id, Micros now);
 // ONLINE stations silent since before now - silence become OFFLINE; returns how many.
 Result<int64_t> MarkSilentStationsOffline(db::Connection& c, Micros now, Micros silence);
 // The bridge's status push: ONLINE | OFFLINE (MAINTENANCE stays until staff lifts it).

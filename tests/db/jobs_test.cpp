@@ -169,6 +169,34 @@ TEST_F(JobsTest, AJobWhoseWorkerWasKilledRunsAgainAfterItsLease) {
     EXPECT_EQ(State("charge"), "done");
 }
 
+// Expired leases and ready pending jobs are claimed oldest run_at first, never more than asked
+// for, and never a job that is not due.
+TEST_F(JobsTest, ClaimsDueJobsOldestFirstWhateverTheirState) {
+    std::vector<std::string> order;
+    for (const char* name : {"a", "b", "c", "d"})
+        registry.Register(name, [&order, name](const Job&) -> Status {
+            order.push_back(name);
+            return Ok{};
+        });
+    Micros now = clock.Now();
+    ASSERT_TRUE(Add({"b", "{}", "", now - 20 * kSecond}));
+    ASSERT_TRUE(Add({"c", "{}", "", now - 10 * kSecond}));
+    ASSERT_TRUE(Add({"d", "{}", "", now + kMinute}));  // not due
+    ASSERT_TRUE(Add({"a", "{}", "", now - 30 * kSecond}));
+    // "a" was claimed by a worker whose lease has run out
+    ASSERT_TRUE(t.db->Transact([&](db::Connection& c) {
+        return c.Exec("UPDATE jobs SET state = 'running', lease_until = ? WHERE name = 'a'",
+                      {now - kSecond});
+    }).ok());
+    auto pool = Pool();
+    EXPECT_EQ(*pool.RunOnce(1), 1);
+    EXPECT_EQ(*pool.RunOnce(1), 1);
+    EXPECT_EQ(order, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(*pool.RunOnce(5), 1);
+    EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(State("d"), "pending");
+}
+
 TEST_F(JobsTest, TwoSchedulersRunEachPeriodicSlotOnce) {
     auto db2 = db::Open(t.url, 2);
     ASSERT_TRUE(db2.ok());

@@ -241,6 +241,24 @@ TEST_F(CabinetLinkTest, BadFramesAreStoredWithTheirErrorAndChangeNothingElse) {
     }));
 }
 
+// Liveness is written at most every kLivenessResolution while a cabinet is ONLINE: a stale
+// last_heartbeat is still refreshed by the next frame.
+TEST_F(CabinetLinkTest, AFrameRefreshesAStaleHeartbeatOfAnOnlineCabinet) {
+    const std::string imei = "860000000000106";
+    std::string station = Seed(imei, {{1, 11111116}});
+    auto cab = Cabinet(imei, {{1, 11111116}});
+    ASSERT_TRUE(cab->Boot().ok());
+    ASSERT_TRUE(WaitFor([&] { return cab->connected(); }));
+    ASSERT_TRUE(srv.db().Transact([&](db::Connection& tx) -> Status {
+        return tx.Exec("UPDATE stations SET status = 'ONLINE', last_heartbeat = 42 WHERE id = ?", {station});
+    }).ok());
+    ASSERT_TRUE(cab->SendHeartbeat().ok());
+    ASSERT_TRUE(WaitFor([&] {
+        auto r = One("SELECT last_heartbeat FROM stations WHERE id = ?", {station});
+        return r && r->Int(0) > 42;
+    }));
+}
+
 TEST_F(CabinetLinkTest, UnknownImeiIsIgnoredAndGetsNoCredentials) {
     const std::string imei = "860000000000199";
     auto cab = Cabinet(imei, {{1, 12121212}});

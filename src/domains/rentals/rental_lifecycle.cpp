@@ -241,10 +241,7 @@ Status RentalService::Finish(db::Connection& tx, const Rental& seen, Micros at,
     // READ COMMITTED: lock the rental and price it from its current row (an extension or a
     // late-fee accrual may have committed since `seen` was read). The status-guarded UPDATE
     // below makes one of racing finishes (return frame, inventory, staff close) the one.
-    RETURN_IF_ERROR(tx.Query(std::string("SELECT id FROM rentals WHERE id = ?") +
-                                 db::ForUpdate(tx.backend()),
-                             {seen.id}));
-    ASSIGN_OR_RETURN(auto current, repo::FindRental(tx, seen.id));
+    ASSIGN_OR_RETURN(auto current, repo::LockRental(tx, seen.id));
     if (!current) return Ok{};
     const Rental& r = *current;
     Micros now = clock_.Now();
@@ -261,15 +258,19 @@ Status RentalService::Finish(db::Connection& tx, const Rental& seen, Micros at,
     Money usage = r.payment_model == "POSTPAID"
                       ? PostpaidCharge(r.package_price, r.package_minutes, billed - started)
                       : Money{0};
+    // the bonus flag is set with the completion: the points are awarded below in this same
+    // transaction, which commits both or neither
+    bool timely_bonus = on_time && opts_.timely_points > 0;
     ASSIGN_OR_RETURN(
         int64_t n,
         tx.Exec("UPDATE rentals SET status = 'COMPLETED', started_at = ?, due_at = ?, "
                 "ended_at = ?, return_station_id = ?, is_returned_on_time = ?, "
                 "overdue_amount = ?, usage_amount = ?, penalty_amount = ?, end_reason = ?, "
-                "updated_at = ? WHERE id = ? AND status IN ('PENDING_POPUP', 'ACTIVE', "
-                "'OVERDUE', 'LOST')",
+                "timely_return_bonus_awarded = CASE WHEN ? = 1 THEN 1 ELSE "
+                "timely_return_bonus_awarded END, updated_at = ? WHERE id = ? AND status IN "
+                "('PENDING_POPUP', 'ACTIVE', 'OVERDUE', 'LOST')",
                 {started, due, at, return_station_id, on_time, fee.paisa, usage.paisa,
-                 found ? int64_t{0} : r.penalty_amount.paisa, reason, now, r.id}));
+                 found ? int64_t{0} : r.penalty_amount.paisa, reason, int64_t{timely_bonus ? 1 : 0}, now, r.id}));
     if (n == 0) return Ok{};
     if (found) {
         ASSIGN_OR_RETURN(auto penalty, money::Ledger::FindByKey(tx, Key(r, "lost")));
@@ -285,21 +286,31 @@ Status RentalService::Finish(db::Connection& tx, const Rental& seen, Micros at,
     }
     RETURN_IF_ERROR(stations::repo::SetBankStatus(tx, r.power_bank_serial.value_or(""),
                                                   "AVAILABLE", {"RENTED", "LOST"}, now));
-    ASSIGN_OR_RETURN(auto fresh, repo::FindRental(tx, r.id));
-    if (!fresh) return Internal("rental vanished");
-    ASSIGN_OR_RETURN(Money unpaid, ChargeParts(tx, *fresh, nullptr));
+    // The row as the UPDATE above left it (it is locked): what ChargeParts reads of it.
+    Rental fresh = r;
+    fresh.status = "COMPLETED";
+    fresh.started_at = started;
+    fresh.due_at = due;
+    fresh.ended_at = at;
+    fresh.return_station_id = return_station_id;
+    fresh.is_returned_on_time = on_time;
+    fresh.overdue_amount = fee;
+    fresh.usage_amount = usage;
+    fresh.penalty_amount = found ? Money{0} : r.penalty_amount;
+    fresh.end_reason = reason;
+    fresh.timely_return_bonus_awarded = fresh.timely_return_bonus_awarded || timely_bonus;
+    fresh.updated_at = now;
+    Money paid_now;
+    ASSIGN_OR_RETURN(Money unpaid, ChargeParts(tx, fresh, nullptr, &paid_now));
     if (!found && opts_.completion_points > 0)
         RETURN_IF_ERROR(ledger_.AwardPoints(tx, r.user_id, opts_.completion_points,
                                             "RENTAL_COMPLETE", Key(r, "points:complete"),
                                             "Rental " + r.rental_code + " completed"));
-    if (on_time && opts_.timely_points > 0) {
+    if (timely_bonus) {
         RETURN_IF_ERROR(ledger_.AwardPoints(tx, r.user_id, opts_.timely_points, "TIMELY_RETURN",
                                             Key(r, "points:timely"),
                                             "Rental " + r.rental_code + " returned on time"));
-        RETURN_IF_ERROR(
-            tx.Exec("UPDATE rentals SET timely_return_bonus_awarded = 1 WHERE id = ?", {r.id}));
     }
-    ASSIGN_OR_RETURN(auto done, repo::FindRental(tx, r.id));
     Log()->info("rental completed rental_id={} station_id={} reason={} usage={} late_fee={} "
                 "unpaid={}",
                 r.id, return_station_id.value_or(""), reason, FormatDecimal(usage),
@@ -308,11 +319,12 @@ Status RentalService::Finish(db::Connection& tx, const Rental& seen, Micros at,
     if (unpaid.paisa > 0)
         return NotifyUser(tx, r, "rental_payment_due", {{"amount", FormatDecimal(unpaid)}});
     return NotifyUser(tx, r, "rental_completed",
-                      {{"amount", FormatDecimal(done ? done->amount_paid : Money{0})}});
+                      {{"amount", FormatDecimal(r.amount_paid + paid_now)}});
 }
 
 Result<Money> RentalService::ChargeParts(db::Connection& tx, const Rental& r,
-                                         std::vector<money::ChargeResult>* charged) {
+                                         std::vector<money::ChargeResult>* charged,
+                                         Money* paid_now) {
     struct Part {
         Money amount;
         const char* key;
@@ -355,6 +367,7 @@ Result<Money> RentalService::ChargeParts(db::Connection& tx, const Rental& r,
                             "CASE WHEN ? > 0 THEN 'PENDING' WHEN payment_status = 'REFUNDED' "
                             "THEN payment_status ELSE 'PAID' END, updated_at = ? WHERE id = ?",
                             {paid.paisa, unpaid.paisa, clock_.Now(), r.id}));
+    if (paid_now) *paid_now = paid;
     return unpaid;
 }
 

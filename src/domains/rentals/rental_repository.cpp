@@ -227,6 +227,13 @@ Result<std::optional<Rental>> FindRental(db::Connection& c, const std::string& i
     return One(c, "WHERE r.id = ?", {id});
 }
 
+Result<std::optional<Rental>> LockRental(db::Connection& c, const std::string& id) {
+    // OF r: the joined stations and package rows stay unlocked
+    return One(c, std::string("WHERE r.id = ?") +
+                      (c.backend() == db::Backend::kPostgres ? " FOR UPDATE OF r" : ""),
+               {id});
+}
+
 Result<std::optional<Rental>> FindOpenRental(db::Connection& c, int64_t user_id) {
     return One(c, "WHERE r.user_id = ? AND r.status IN ('PENDING_POPUP', 'ACTIVE', 'OVERDUE')",
                {user_id});

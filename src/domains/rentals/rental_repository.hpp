@@ -15,6 +15,8 @@ Result<std::optional<Package>> FindPackage(db::Connection& c, const std::string&
 
 Status InsertRental(db::Connection& c, const Rental& r);
 Result<std::optional<Rental>> FindRental(db::Connection& c, const std::string& id);
+// FindRental that also takes the rental's row lock (PostgreSQL; SQLite's writer is alone).
+Result<std::optional<Rental>> LockRental(db::Connection& c, const std::string& id);
 // PENDING_POPUP, ACTIVE or OVERDUE.
 Result<std::optional<Rental>> FindOpenRental(db::Connection& c, int64_t user_id);
 // The open rental holding (or waiting for) the bank with `serial`, created at or before `at`.

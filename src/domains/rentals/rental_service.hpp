@@ -150,9 +150,10 @@ private:
     Status Finish(db::Connection& tx, const Rental& r, Micros at,
                   const std::optional<std::string>& return_station_id, const std::string& reason);
     // Charges every part (usage, late fee, buy-out) that has no posting yet, stopping at the
-    // first the balance cannot cover, and sets payment_status. Returns what is left unpaid.
+    // first the balance cannot cover, and sets payment_status. Returns what is left unpaid;
+    // *paid (when given) gets what was charged now.
     Result<Money> ChargeParts(db::Connection& tx, const Rental& r,
-                             std::vector<money::ChargeResult>* charged);
+                             std::vector<money::ChargeResult>* charged, Money* paid_now = nullptr);
     Status RefundAll(db::Connection& tx, const Rental& r, const std::string& why);
     Status NotifyUser(db::Connection& tx, const Rental& r, const std::string& slug,
                       boost::json::object vars);
