@@ -1,6 +1,8 @@
 // PostgreSQL driver over libpq: one prepared statement per distinct SQL text per connection,
 // `?` placeholders rewritten to $n, results converted by column type. A broken connection is
-// reset once before reporting failure.
+// reset once before reporting failure. A transaction's BEGIN waits and goes out with its first
+// statement, in one round trip (libpq pipeline mode); a transaction that ran no statement
+// never reaches the server.
 #include <libpq-fe.h>
 
 #include <charconv>
@@ -80,7 +82,9 @@ public:
     explicit PgConnection(PGconn* c) : c_(c) {}
     ~PgConnection() override { PQfinish(c_); }
     Backend backend() const override { return Backend::kPostgres; }
-    bool InTransaction() const override { return PQtransactionStatus(c_) != PQTRANS_IDLE; }
+    bool InTransaction() const override {
+        return !begin_.empty() || PQtransactionStatus(c_) != PQTRANS_IDLE;
+    }
 
     Result<Rows> Query(std::string_view sql, const Params& params) override {
         ASSIGN_OR_RETURN(PGresult * r, Run(sql, params));
@@ -98,6 +102,14 @@ public:
     }
 
     Result<int64_t> Exec(std::string_view sql, const Params& params) override {
+        if (params.empty() && sql.starts_with("BEGIN") && !InTransaction()) {
+            begin_ = sql;  // sent with the first statement
+            return 0;
+        }
+        if (!begin_.empty() && (sql == "COMMIT" || sql == "ROLLBACK")) {
+            begin_.clear();  // nothing ran: nothing to end
+            return 0;
+        }
         ASSIGN_OR_RETURN(PGresult * r, Run(sql, params));
         const char* n = PQcmdTuples(r);
         int64_t changed = n && *n ? std::strtoll(n, nullptr, 10) : 0;
@@ -106,7 +118,9 @@ public:
     }
 
     Status ExecScript(std::string_view sql) override {
-        PGresult* r = PQexec(c_, std::string(sql).c_str());
+        std::string text(sql);
+        if (!begin_.empty()) text = std::exchange(begin_, {}) + ";\n" + text;
+        PGresult* r = PQexec(c_, text.c_str());
         auto st = PQresultStatus(r);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             Error e = PgError(c_, r);
@@ -144,8 +158,10 @@ private:
             } else if (auto s = std::get_if<std::string>(&v)) texts[i] = *s;
             values[i] = std::holds_alternative<std::monostate>(v) ? nullptr : texts[i].c_str();
         }
-        PGresult* r = PQexecPrepared(c_, it->second.c_str(), static_cast<int>(params.size()),
-                                     values.data(), nullptr, nullptr, 0);
+        int n = static_cast<int>(params.size());
+        PGresult* r = begin_.empty()
+                          ? PQexecPrepared(c_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0)
+                          : ExecAfterBegin(it->second.c_str(), n, values.data());
         auto st = PQresultStatus(r);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             Error e = PgError(c_, r);
@@ -159,7 +175,40 @@ private:
         return r;
     }
 
+    // The deferred BEGIN and one prepared statement in a pipeline: one round trip. Returns the
+    // statement's result, or the BEGIN's if that failed (then the statement did not run), or
+    // nullptr when the connection failed.
+    PGresult* ExecAfterBegin(const char* name, int n, const char* const* values) {
+        std::string begin = std::exchange(begin_, {});
+        if (!PQenterPipelineMode(c_)) return nullptr;
+        std::vector<PGresult*> got;  // BEGIN's result, then the statement's
+        if (PQsendQueryParams(c_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) &&
+            PQsendQueryPrepared(c_, name, n, values, nullptr, nullptr, 0) && PQpipelineSync(c_)) {
+            // Results arrive as BEGIN, NULL, statement, NULL, PIPELINE_SYNC.
+            for (int ends = 0; ends <= 2;) {
+                PGresult* r = PQgetResult(c_);
+                if (!r) {
+                    if (PQstatus(c_) != CONNECTION_OK) break;
+                    ++ends;
+                } else if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+                    PQclear(r);
+                    break;
+                } else {
+                    got.push_back(r);
+                }
+            }
+        }
+        PQexitPipelineMode(c_);
+        PGresult* out = nullptr;
+        if (!got.empty() && PQresultStatus(got[0]) != PGRES_COMMAND_OK) out = got[0];
+        else if (got.size() >= 2) out = got[1];
+        for (PGresult* r : got)
+            if (r != out) PQclear(r);
+        return out;
+    }
+
     PGconn* c_;
+    std::string begin_;  // a BEGIN not sent yet
     std::unordered_map<std::string, std::string> names_;
 };
 

@@ -63,6 +63,46 @@ int64_t Count(Database& db, const char* where = "1 = 1") {
     return n.ok() && *n ? (*n)->Int(0) : -1;
 }
 
+// PostgreSQL sends a transaction's BEGIN together with its first statement: whatever that
+// first statement is (a failing one, a script, none at all), the transaction starts, ends and
+// leaves its connection clean. One connection, so every transaction reuses it.
+TEST(DatabaseBegin, TheFirstStatementOfATransactionStartsIt) {
+    test::TestDatabase one = test::MakeTestDatabase(1);
+    Database& d = *one.db;
+    ASSERT_TRUE(d.Read([](Connection& c) { return c.ExecScript("CREATE TABLE kv (k TEXT PRIMARY KEY, n BIGINT)"); }).ok());
+    auto bad = d.Transact([](Connection& c) -> Status {
+        EXPECT_TRUE(c.InTransaction());
+        RETURN_IF_ERROR(c.Query("SELECT nope FROM nowhere"));
+        return Ok{};
+    });
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().slug, "db_error");
+    EXPECT_TRUE(d.Transact([](Connection& c) -> Status { return Ok{}; }).ok());
+    auto script = d.Transact([](Connection& c) -> Status {
+        RETURN_IF_ERROR(c.ExecScript("INSERT INTO kv (k, n) VALUES ('s', 1)"));
+        return FailedPrecondition("rule", "refused");
+    });
+    ASSERT_FALSE(script.ok());
+    ASSERT_TRUE(d.Transact([](Connection& c) -> Status {
+                     RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES ('a', 1)"));
+                     // Inside the transaction: its own write is visible, and it can roll back
+                     // to a savepoint.
+                     RETURN_IF_ERROR(c.Exec("SAVEPOINT p"));
+                     RETURN_IF_ERROR(c.Exec("INSERT INTO kv (k, n) VALUES ('b', 2)"));
+                     RETURN_IF_ERROR(c.Exec("ROLLBACK TO SAVEPOINT p"));
+                     ASSIGN_OR_RETURN(auto n, c.QueryOne("SELECT COUNT(*) FROM kv"));
+                     EXPECT_EQ(n->Int(0), 1);
+                     return Ok{};
+                 }).ok());
+    auto rows = d.Read([](Connection& c) -> Result<Rows> {
+        EXPECT_FALSE(c.InTransaction());
+        return c.Query("SELECT k FROM kv ORDER BY k");
+    });
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ((*rows)[0].Str(0), "a");
+}
+
 TEST_F(DatabaseTest, NestedTransactionsJoinTheOneRunningOnTheThread) {
     std::atomic<int64_t> seen_outside{-1};
     auto r = db.Transact([&](Connection& outer) -> Result<int64_t> {

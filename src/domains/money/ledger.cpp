@@ -191,24 +191,19 @@ Result<std::optional<TransferRecord>> Ledger::FindByKey(db::Connection& c, const
     return std::optional<TransferRecord>{std::move(t)};
 }
 
+Result<std::optional<TransferRecord>> Ledger::FindReplay(db::Connection& tx,
+                                                         const TransferSpec& spec) {
+    ASSIGN_OR_RETURN(auto existing, FindByKey(tx, spec.key));
+    if (!existing) return existing;
+    if (existing->kind != spec.kind || existing->user_id != spec.user_id)
+        return Conflict("idempotency_key_conflict",
+                        "A different transfer was already posted with this key");
+    existing->replayed = true;
+    return existing;
+}
+
 Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& spec) {
     RETURN_IF_ERROR(ValidateSpec(spec));
-    // A replay must not be judged on today's balances, so a transfer that debits a user looks
-    // for its key first. One that only credits users has nothing to check: its insert below
-    // finds the key taken (one statement less on the usual path).
-    bool debits_user = std::any_of(spec.entries.begin(), spec.entries.end(), [](const auto& e) {
-        return IsUserKind(e.account.kind) && e.amount < 0;
-    });
-    if (debits_user) {
-        ASSIGN_OR_RETURN(auto existing, FindByKey(tx, spec.key));
-        if (existing) {
-            if (existing->kind != spec.kind || existing->user_id != spec.user_id)
-                return Conflict("idempotency_key_conflict",
-                                "A different transfer was already posted with this key");
-            existing->replayed = true;
-            return std::move(*existing);
-        }
-    }
     // Merge legs per account, then resolve ids; writes go in ascending account id order so
     // concurrent transfers lock rows in one order.
     std::vector<PostedEntry> legs;
@@ -223,21 +218,37 @@ Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& 
     RETURN_IF_ERROR(ResolveAccounts(tx, legs));
     std::sort(legs.begin(), legs.end(),
               [](const PostedEntry& a, const PostedEntry& b) { return a.account_id < b.account_id; });
-    // Check every user account before writing anything, so a failed check leaves nothing to
-    // undo. The debited rows are locked (FOR UPDATE on PostgreSQL; SQLite has one writer), so
-    // the guarded UPDATE below cannot fail after the check passed, and under READ COMMITTED a
-    // racing spender waits here and then sees this one's result.
+    // Check every debited user account before writing anything, so a failed check leaves
+    // nothing to undo. The debited rows are locked in one statement (FOR UPDATE on PostgreSQL;
+    // SQLite has one writer), so the guarded UPDATE below cannot fail after the check passed,
+    // and under READ COMMITTED a racing spender waits here and then sees this one's result.
+    // A replay is found by the transfer's insert (its key is taken), or, when the check fails,
+    // by looking the key up: a replay is not judged on today's balances.
     int64_t wallet_delta = 0, points_delta = 0;
+    std::string lock_sql;
+    db::Params lock_ids;
     for (const auto& l : legs) {
         if (!IsUserKind(l.account.kind)) continue;
         (l.account.unit == Unit::kNpr ? wallet_delta : points_delta) += l.amount;
         if (l.amount >= 0) continue;
-        ASSIGN_OR_RETURN(auto bal, tx.QueryOne(std::string("SELECT balance FROM ledger_accounts "
-                                                           "WHERE id = ?") +
-                                                   db::ForUpdate(tx.backend()),
-                                               {l.account_id}));
-        int64_t have = bal ? bal->Int(0) : 0;
-        if (have + l.amount < 0) return Insufficient(l.account.unit, -(have + l.amount));
+        lock_sql += lock_ids.empty() ? "?" : ", ?";
+        lock_ids.push_back(l.account_id);
+    }
+    if (!lock_ids.empty()) {
+        ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, balance FROM ledger_accounts WHERE id IN (" +
+                                                 lock_sql + ") ORDER BY id" +
+                                                 db::ForUpdate(tx.backend()),
+                                             lock_ids));
+        for (const auto& l : legs) {
+            if (!IsUserKind(l.account.kind) || l.amount >= 0) continue;
+            int64_t have = 0;
+            for (const auto& r : rows)
+                if (r.Int(0) == l.account_id) have = r.Int(1);
+            if (have + l.amount >= 0) continue;
+            ASSIGN_OR_RETURN(auto replay, FindReplay(tx, spec));
+            if (replay) return std::move(*replay);
+            return Insufficient(l.account.unit, -(have + l.amount));
+        }
     }
 
     TransferRecord t;
@@ -268,31 +279,44 @@ Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& 
          t.description, MetaText(t.metadata), t.transaction_id, t.transaction_type, t.status,
          t.source, t.amount.paisa, t.points, t.reverses_id, t.created_at}));
     if (ins.empty()) {
-        // The key was posted before (a credit's replay), or by another transaction since
-        // FindByKey. Under READ COMMITTED the insert waited for it and its transfer is visible
+        // The key was posted before (a replay), or by another transaction since this one
+        // began. Under READ COMMITTED the insert waited for it and its transfer is visible
         // now: a replay. (A serializable transaction fails the insert instead and is retried.)
-        ASSIGN_OR_RETURN(auto now_there, FindByKey(tx, spec.key));
-        if (!now_there)
+        ASSIGN_OR_RETURN(auto replay, FindReplay(tx, spec));
+        if (!replay)
             return Error(ErrorCode::kUnavailable, "serialization_failure", "Concurrent transfer key");
-        if (now_there->kind != spec.kind || now_there->user_id != spec.user_id)
-            return Conflict("idempotency_key_conflict",
-                            "A different transfer was already posted with this key");
-        now_there->replayed = true;
-        return std::move(*now_there);
+        return std::move(*replay);
     }
     t.id = ins[0].Int(0);
     // Only user accounts keep a cached balance (read on every charge). A system account's
     // balance is the sum of its entries: updating one shared row per posting would serialize
     // every transfer of the whole system on it.
-    for (auto& l : legs) {
+    // One statement for the user accounts (PostgreSQL pays a round trip per statement).
+    std::string cases, ids;
+    db::Params deltas;
+    size_t users = 0;
+    for (const auto& l : legs) {
         if (!IsUserKind(l.account.kind)) continue;
-        ASSIGN_OR_RETURN(auto upd, tx.Query(
-            "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? AND balance + ? >= 0 "
-            "RETURNING balance",
-            {l.amount, l.account_id, l.amount}));
-        if (upd.empty())  // checked under a lock above: a broken invariant, not a user error
+        cases += " WHEN ? THEN CAST(? AS BIGINT)";
+        ids += users++ ? ", ?" : "?";
+        deltas.insert(deltas.end(), {l.account_id, l.amount});
+    }
+    if (users > 0) {
+        db::Params all = deltas;
+        for (const auto& l : legs)
+            if (IsUserKind(l.account.kind)) all.push_back(l.account_id);
+        all.insert(all.end(), deltas.begin(), deltas.end());
+        std::string delta = "CASE id" + cases + " END";
+        ASSIGN_OR_RETURN(auto upd, tx.Query("UPDATE ledger_accounts SET balance = balance + " +
+                                                delta + " WHERE id IN (" + ids +
+                                                ") AND balance + " + delta +
+                                                " >= 0 RETURNING id, balance",
+                                            all));
+        if (upd.size() != users)  // checked under a lock above: a broken invariant
             return Internal("Ledger balance changed under a lock");
-        l.balance_after = upd[0].Int(0);
+        for (auto& l : legs)
+            for (const auto& r : upd)
+                if (r.Int(0) == l.account_id) l.balance_after = r.Int(1);
     }
     // All entries in one statement.
     std::string sql = "INSERT INTO ledger_entries (transfer_id, account_id, amount, unit, "

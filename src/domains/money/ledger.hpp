@@ -201,6 +201,10 @@ public:
 private:
     // Sets account_id on every leg, creating accounts used for the first time.
     Status ResolveAccounts(db::Connection& tx, std::vector<PostedEntry>& legs);
+    // The transfer already posted under spec's key, marked replayed; Conflict
+    // "idempotency_key_conflict" when it is another kind or user's.
+    static Result<std::optional<TransferRecord>> FindReplay(db::Connection& tx,
+                                                            const TransferSpec& spec);
     std::string NewTransactionId();
 
     const Clock& clock_;

@@ -71,18 +71,20 @@ Result<TransferRecord> Ledger::Debit(db::Connection& tx, int64_t user_id, Money 
 Result<ChargeResult> Ledger::Charge(db::Connection& tx, const ChargeSpec& s) {
     RETURN_IF_ERROR(CheckPositive(s.total.paisa, "A charge"));
     if (s.user_id <= 0) return InvalidArgument("invalid_account", "A charge needs a user");
-    ASSIGN_OR_RETURN(auto existing, FindByKey(tx, s.key));
-    if (existing) {
-        RETURN_IF_ERROR(CheckReplay(*existing, "charge", s.user_id));
-        existing->replayed = true;
-        PaymentSplit split = SplitOf(*existing);
-        return ChargeResult{std::move(*existing), split};
-    }
     // Locked: the split is decided on these balances, so a racing spender must not change
     // them before the transfer posts (it would fail the transfer, or be told "insufficient").
+    // A replay is found by the transfer (its key is taken), or here when the balances would
+    // refuse it: a replay is not judged on today's balances.
     ASSIGN_OR_RETURN(auto have, LockSpendable(tx, s.user_id));
     PaymentSplit split = SplitPayment(s.total, have.second, have.first, s.use_points);
     if (!split.sufficient) {
+        ASSIGN_OR_RETURN(auto existing, FindByKey(tx, s.key));
+        if (existing) {
+            RETURN_IF_ERROR(CheckReplay(*existing, "charge", s.user_id));
+            existing->replayed = true;
+            PaymentSplit done = SplitOf(*existing);
+            return ChargeResult{std::move(*existing), done};
+        }
         return FailedPrecondition(
             "insufficient_balance",
             "Insufficient balance. Need NPR " + FormatDecimal(split.shortfall) + " more.",
