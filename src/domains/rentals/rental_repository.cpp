@@ -32,6 +32,9 @@ constexpr const char* kRentalSelect =
     "JOIN rental_packages p ON p.id = r.package_id "
     "LEFT JOIN stations rs ON rs.id = r.return_station_id ";
 constexpr int kRentalColumns = 37;
+// Conditions on rentals r: open (the user's one open rental), and closed with dues unpaid.
+constexpr const char* kOpen = "status IN ('PENDING_POPUP', 'ACTIVE', 'OVERDUE')";
+constexpr const char* kDue = "status IN ('COMPLETED', 'LOST') AND r.payment_status = 'PENDING'";
 
 Rental RentalFrom(const db::Row& row) {
     Rental r;
@@ -235,8 +238,7 @@ Result<std::optional<Rental>> LockRental(db::Connection& c, const std::string& i
 }
 
 Result<std::optional<Rental>> FindOpenRental(db::Connection& c, int64_t user_id) {
-    return One(c, "WHERE r.user_id = ? AND r.status IN ('PENDING_POPUP', 'ACTIVE', 'OVERDUE')",
-               {user_id});
+    return One(c, std::string("WHERE r.user_id = ? AND r.") + kOpen, {user_id});
 }
 
 Result<std::optional<Rental>> FindOpenRentalOfBank(db::Connection& c, const std::string& serial,
@@ -255,11 +257,26 @@ Result<bool> BankHasPendingRental(db::Connection& c, const std::string& bank_id)
 }
 
 Result<bool> HasDues(db::Connection& c, int64_t user_id) {
-    ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT 1 FROM rentals WHERE user_id = ? AND "
-                                          "status IN ('COMPLETED', 'LOST') AND "
-                                          "payment_status = 'PENDING'",
+    ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string("SELECT 1 FROM rentals r WHERE r.user_id = ? "
+                                                      "AND r.") + kDue,
                                           {user_id}));
     return row.has_value();
+}
+
+Result<std::optional<Standing>> ReadStanding(db::Connection& c, int64_t user_id) {
+    // One statement, so one snapshot: a rental closed and charged by one transaction is seen
+    // closed with its charge, or open.
+    ASSIGN_OR_RETURN(auto row, c.QueryOne(
+        std::string("SELECT u.status, EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = u.id "
+                    "AND p.full_name IS NOT NULL AND p.date_of_birth IS NOT NULL AND p.address IS "
+                    "NOT NULL), EXISTS (SELECT 1 FROM kyc_submissions k WHERE k.user_id = u.id AND "
+                    "k.status = 'APPROVED'), EXISTS (SELECT 1 FROM rentals r WHERE r.user_id = u.id "
+                    "AND r.") + kOpen + "), EXISTS (SELECT 1 FROM rentals r WHERE r.user_id = u.id "
+                    "AND r." + kDue + ") FROM users u WHERE u.id = ?",
+        {user_id}));
+    if (!row) return std::optional<Standing>{};
+    return std::optional<Standing>{
+        Standing{row->Str(0), row->Bool(1), row->Bool(2), row->Bool(3), row->Bool(4)}};
 }
 
 Result<int64_t> CountHistory(db::Connection& c, int64_t user_id, const HistoryFilter& f) {

@@ -25,6 +25,12 @@ Result<std::optional<Rental>> FindOpenRentalOfBank(db::Connection& c, const std:
 Result<bool> BankHasPendingRental(db::Connection& c, const std::string& bank_id);
 // COMPLETED rentals with an unpaid late fee.
 Result<bool> HasDues(db::Connection& c, int64_t user_id);
+// What decides whether a user may start a rental, read in one statement; nullopt: no such user.
+struct Standing {
+    std::string status;  // users.status
+    bool has_profile = false, kyc_approved = false, has_open_rental = false, has_dues = false;
+};
+Result<std::optional<Standing>> ReadStanding(db::Connection& c, int64_t user_id);
 
 struct HistoryFilter {
     std::optional<std::string> status, payment_status, station_id;

@@ -45,29 +45,13 @@ Status RentalService::CheckEligibility(db::Connection& tx, int64_t user_id) {
         return FailedPrecondition("rental_prerequisites_not_met",
                                   "User does not meet rental requirements");
     };
-    ASSIGN_OR_RETURN(auto user, tx.QueryOne("SELECT status FROM users WHERE id = ?", {user_id}));
-    if (!user || user->Str(0) != "ACTIVE") return refuse();
-    if (opts_.require_profile) {
-        ASSIGN_OR_RETURN(auto p, tx.QueryOne("SELECT 1 FROM user_profiles WHERE user_id = ? AND "
-                                             "full_name IS NOT NULL AND date_of_birth IS NOT "
-                                             "NULL AND address IS NOT NULL",
-                                             {user_id}));
-        if (!p) return refuse();
-    }
-    if (opts_.require_kyc) {
-        ASSIGN_OR_RETURN(auto k, tx.QueryOne("SELECT 1 FROM kyc_submissions WHERE user_id = ? "
-                                             "AND status = 'APPROVED'",
-                                             {user_id}));
-        if (!k) return refuse();
-    }
-    // The open rental is read before the dues (READ COMMITTED: each statement sees what was
-    // committed when it began): when none is open, whatever closed the last one (and charged it)
-    // committed before, so the dues read next sees its charge. A second start racing this one
-    // meets the rentals_one_open_idx unique index at the insert.
-    ASSIGN_OR_RETURN(auto open, repo::FindOpenRental(tx, user_id));
-    ASSIGN_OR_RETURN(bool dues, repo::HasDues(tx, user_id));
-    if (dues) return refuse();
-    if (open)
+    ASSIGN_OR_RETURN(auto st, repo::ReadStanding(tx, user_id));
+    if (!st || st->status != "ACTIVE") return refuse();
+    if (opts_.require_profile && !st->has_profile) return refuse();
+    if (opts_.require_kyc && !st->kyc_approved) return refuse();
+    // A second start racing this one meets the rentals_one_open_idx unique index at the insert.
+    if (st->has_dues) return refuse();
+    if (st->has_open_rental)
         return FailedPrecondition("active_rental_exists", "You already have an active rental");
     return Ok{};
 }
@@ -83,8 +67,9 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
     auto out = db_.Transact([&](db::Connection& tx) -> Result<Rental> {
         Micros now = clock_.Now();
         RETURN_IF_ERROR(CheckEligibility(tx, user_id));
-        ASSIGN_OR_RETURN(auto st, tx.QueryOne(std::string("SELECT id, status, is_maintenance "
-                                                          "FROM stations WHERE serial_number = ? "
+        ASSIGN_OR_RETURN(auto st, tx.QueryOne(std::string("SELECT id, status, is_maintenance, "
+                                                          "station_name FROM stations WHERE "
+                                                          "serial_number = ? "
                                                           "AND is_deleted = 0") +
                                                   db::ForUpdate(tx.backend()),
                                               {station_sn}));
@@ -126,6 +111,8 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
         r.package_type = pkg->package_type;
         r.package_minutes = pkg->duration_minutes;
         r.package_price = pkg->price;
+        r.station_name = st->Str(3);
+        r.package_name = pkg->name;
         if (!prepaid) {
             ASSIGN_OR_RETURN(auto bal, money::Ledger::ReadBalances(tx, user_id));
             if (bal.wallet < opts_.postpaid_minimum)
@@ -163,10 +150,9 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
         }
         RETURN_IF_ERROR(
             tx.Exec("UPDATE rentals SET eject_command_id = ? WHERE id = ?", {*cmd, r.id}));
+        r.eject_command_id = *cmd;
         db_.AfterCommit([this] { cabinet_.dispatcher().Wake(); });  // the eject goes out now
-        ASSIGN_OR_RETURN(auto full, repo::FindRental(tx, r.id));
-        if (!full) return Internal("rental vanished");
-        return *full;
+        return r;  // as inserted: the columns it does not set hold their defaults
     }, db::Isolation::kReadCommitted);
     if (out.ok())
         Log()->info("rental started rental_id={} user_id={} station_id={} serial={}", out->id,
