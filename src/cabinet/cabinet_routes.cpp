@@ -96,6 +96,9 @@ Response CabinetEndpoints::Reply(int code, json::value data, std::string_view ms
 }
 
 Result<CabinetStation> CabinetEndpoints::Station(const std::string& imei) {
+    // A known cabinet (every call but its first) is one read; registering one is a transaction.
+    ASSIGN_OR_RETURN(auto known, db_.Read([&](db::Connection& c) { return FindStationByImei(c, imei); }));
+    if (known) return std::move(*known);
     return db_.Transact([&](db::Connection& tx) -> Result<CabinetStation> {
         ASSIGN_OR_RETURN(auto s, FindStationByImei(tx, imei));
         if (s) return std::move(*s);

@@ -60,9 +60,14 @@ Micros DispatchTiming::TimeoutFor(const CommandRow& c) const {
     return wifi_timeout;
 }
 
-Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c) {
+// A check_all corroborating a return waits out its delay first (ClaimNext passes it over till
+// then), so its station is left out meanwhile: each pass would claim nothing there.
+Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c,
+                                                            const DispatchTiming& t, Micros now) {
     ASSIGN_OR_RETURN(auto rows, c.Query(
-        "SELECT DISTINCT station_id FROM cabinet_commands WHERE status = 'QUEUED'"));
+        "SELECT DISTINCT station_id FROM cabinet_commands WHERE status = 'QUEUED' AND NOT "
+        "(command = 'check_all' AND reason = ? AND created_at > ?)",
+        {kCorroborateReason, now - t.corroborate_delay}));
     std::vector<std::string> out;
     for (const auto& r : rows) out.push_back(r.Str(0));
     return out;

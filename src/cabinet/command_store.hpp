@@ -41,7 +41,8 @@ struct DispatchTiming {
 // The reason of a check_all queued only to corroborate a cabinet's HTTP report.
 inline constexpr std::string_view kCorroborateReason = "corroborate unverified report";
 
-Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c);
+Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c,
+                                                            const DispatchTiming& t, Micros now);
 Result<std::vector<CommandRow>> CommandsPastDeadline(db::Connection& c, Micros now);
 Result<std::optional<CommandRow>> LoadCommand(db::Connection& c, std::string_view id);
 

@@ -65,8 +65,8 @@ Result<int> Dispatcher::RunOnce() { return Pass(0, 1); }
 Result<int> Dispatcher::Pass(size_t shard, size_t shards) {
     Micros now = clock_.Now();
     if (shard == 0) RETURN_IF_ERROR(SweepTimeouts(now));
-    ASSIGN_OR_RETURN(auto stations, db_.Read([](db::Connection& c) {
-        return StationsWithQueuedCommands(c);
+    ASSIGN_OR_RETURN(auto stations, db_.Read([&](db::Connection& c) {
+        return StationsWithQueuedCommands(c, options_.timing, now);
     }));
     int sent = 0;
     for (const auto& station : stations) {
