@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 #include <charconv>
 
-#include "domains/stations/bank_repository.hpp"
 #include "domains/stations/inventory_repository.hpp"
 #include "cabinet/station_lookup.hpp"
 
@@ -102,16 +101,6 @@ Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_v
                                                std::string_view rental_id) const {
     ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id, /*lock=*/true));
     if (!station) return NotFound("station_not_found", "Station not found");
-    if (!rental_id.empty()) {
-        ASSIGN_OR_RETURN(auto same, tx.QueryOne(
-            "SELECT id FROM cabinet_commands WHERE rental_id = ? AND station_id = ? AND status IN "
-            "('QUEUED', 'SENT') AND command IN ('popup_sn', 'popup')", {rental_id, station_id}));
-        if (same) return same->Str(0);
-    }
-    if (station->maintenance || station->status == "MAINTENANCE")
-        return FailedPrecondition("station_maintenance", "Station is under maintenance");
-    if (station->status != "ONLINE") return FailedPrecondition("station_offline", "Device is Offline");
-
     Command command;
     std::string serial = target.serial;
     if (!serial.empty()) {
@@ -119,23 +108,34 @@ Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_v
         auto r = std::from_chars(serial.data(), serial.data() + serial.size(), sn);
         if (r.ec != std::errc() || r.ptr != serial.data() + serial.size() || sn == 0)
             return InvalidArgument("invalid_target", "Power bank serial must be a 32-bit number");
-        ASSIGN_OR_RETURN(auto bank, stations::repo::FindBankBySerial(tx, serial));
-        if (!bank || bank->current_station_id != station->id || !bank->current_slot)
-            return FailedPrecondition("powerbank_not_in_station", "Power bank is not in this station");
         command = PopupSnCommand{sn};
     } else {
         if (target.slot < 1 || target.slot > 255)
             return InvalidArgument("invalid_target", "Slot must be 1-255");
         ASSIGN_OR_RETURN(serial, stations::repo::SerialInSlot(tx, station->id, target.slot));
-        if (serial.empty()) return FailedPrecondition("slot_empty", "No power bank in that slot");
         command = PopupHoleCommand{static_cast<uint8_t>(target.slot), 0};
     }
-    ASSIGN_OR_RETURN(auto busy, tx.QueryOne(
-        "SELECT c.id FROM cabinet_commands c LEFT JOIN power_banks b ON b.serial_number = ? "
-        "WHERE c.station_id = ? AND c.status IN ('QUEUED', 'SENT') AND c.command IN "
-        "('popup_sn', 'popup') AND (c.target_serial = ? OR c.target_slot = b.current_slot)",
-        {serial, station->id, serial}));
-    if (busy) return Conflict("eject_in_progress", "An eject of this power bank is already in progress");
+    // One statement (a round trip each costs): where the bank is, this rental's eject if one is
+    // already queued or in flight, and any other eject of the bank or its slot. Under the
+    // station's lock, all of it still holds at the insert.
+    constexpr const char* kLive = "c.station_id = ? AND c.status IN ('QUEUED', 'SENT') AND "
+                                  "c.command IN ('popup_sn', 'popup')";
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+        std::string("SELECT (SELECT current_station_id FROM power_banks WHERE serial_number = ?), "
+                    "(SELECT current_slot FROM power_banks WHERE serial_number = ?), "
+                    "(SELECT c.id FROM cabinet_commands c WHERE c.rental_id = ? AND ") + kLive +
+            " LIMIT 1), (SELECT c.id FROM cabinet_commands c LEFT JOIN power_banks b ON "
+            "b.serial_number = ? WHERE " + kLive + " AND (c.target_serial = ? OR c.target_slot = "
+            "b.current_slot) LIMIT 1)",
+        {serial, serial, rental_id, station->id, serial, station->id, serial}));
+    if (!rental_id.empty() && row->OptStr(2)) return *row->OptStr(2);  // asked again
+    if (station->maintenance || station->status == "MAINTENANCE")
+        return FailedPrecondition("station_maintenance", "Station is under maintenance");
+    if (station->status != "ONLINE") return FailedPrecondition("station_offline", "Device is Offline");
+    if (serial.empty()) return FailedPrecondition("slot_empty", "No power bank in that slot");
+    if (!target.serial.empty() && (row->OptStr(0) != station->id || !row->OptInt(1)))
+        return FailedPrecondition("powerbank_not_in_station", "Power bank is not in this station");
+    if (row->OptStr(3)) return Conflict("eject_in_progress", "An eject of this power bank is already in progress");
     return Insert(tx, station->id, command, std::nullopt, "rental", rental_id, serial);
 }
 

@@ -217,12 +217,12 @@ Status InsertRental(db::Connection& c, const Rental& r) {
     RETURN_IF_ERROR(c.Exec(
         "INSERT INTO rentals (id, rental_code, user_id, station_id, slot_number, package_id, "
         "power_bank_id, power_bank_serial, status, payment_status, due_at, amount_paid, "
-        "created_at, updated_at, payment_model, package_type, package_minutes, package_price) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, updated_at, payment_model, package_type, package_minutes, package_price, "
+        "eject_command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {r.id, r.rental_code, r.user_id, r.station_id, r.slot_number, r.package_id, r.power_bank_id,
          r.power_bank_serial, r.status, r.payment_status, r.due_at, r.amount_paid.paisa,
          r.created_at, r.updated_at, r.payment_model, r.package_type, r.package_minutes,
-         r.package_price.paisa}));
+         r.package_price.paisa, r.eject_command_id}));
     return Ok{};
 }
 

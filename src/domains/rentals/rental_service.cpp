@@ -123,6 +123,17 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
                     {{"shortfall", FormatDecimal(opts_.postpaid_minimum - bal.wallet)},
                      {"unit", "NPR"}});
         }
+        // The eject is queued first, so the rental is inserted with its command in one go.
+        auto cmd = cabinet_.RequestEject(tx, station_id,
+                                         cabinet::EjectTarget::Serial(*r.power_bank_serial), r.id);
+        if (!cmd.ok()) {
+            if (IsSlug(cmd.error(), "eject_in_progress") ||
+                IsSlug(cmd.error(), "powerbank_not_in_station") ||
+                IsSlug(cmd.error(), "slot_empty"))
+                return none();
+            return std::move(cmd).error();
+        }
+        r.eject_command_id = *cmd;
         auto ins = repo::InsertRental(tx, r);
         if (!ins.ok()) {
             if (IsSlug(ins.error(), "unique_violation"))
@@ -139,18 +150,6 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
             cs.metadata = {{"rental_id", r.id}, {"rental_code", r.rental_code}};
             RETURN_IF_ERROR(ledger_.Charge(tx, cs));
         }
-        auto cmd = cabinet_.RequestEject(tx, station_id,
-                                         cabinet::EjectTarget::Serial(*r.power_bank_serial), r.id);
-        if (!cmd.ok()) {
-            if (IsSlug(cmd.error(), "eject_in_progress") ||
-                IsSlug(cmd.error(), "powerbank_not_in_station") ||
-                IsSlug(cmd.error(), "slot_empty"))
-                return none();
-            return std::move(cmd).error();
-        }
-        RETURN_IF_ERROR(
-            tx.Exec("UPDATE rentals SET eject_command_id = ? WHERE id = ?", {*cmd, r.id}));
-        r.eject_command_id = *cmd;
         db_.AfterCommit([this] { cabinet_.dispatcher().Wake(); });  // the eject goes out now
         return r;  // as inserted: the columns it does not set hold their defaults
     }, db::Isolation::kReadCommitted);
