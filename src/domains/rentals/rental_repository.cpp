@@ -5,18 +5,20 @@ namespace ps::rentals::repo {
 namespace {
 
 constexpr const char* kPackageCols =
-    "id, name, description, duration_minutes, price, package_type, payment_model, is_active";
+    "p.id, p.name, p.description, p.duration_minutes, p.price, p.package_type, p.payment_model, "
+    "p.is_active";
 
-Package PackageFrom(const db::Row& r) {
+// From the row's columns k.. (kPackageCols).
+Package PackageFrom(const db::Row& r, int k = 0) {
     Package p;
-    p.id = r.Str(0);
-    p.name = r.Str(1);
-    p.description = r.Str(2);
-    p.duration_minutes = static_cast<int>(r.Int(3));
-    p.price = Money{r.Int(4)};
-    p.package_type = r.Str(5);
-    p.payment_model = r.Str(6);
-    p.is_active = r.Bool(7);
+    p.id = r.Str(k);
+    p.name = r.Str(k + 1);
+    p.description = r.Str(k + 2);
+    p.duration_minutes = static_cast<int>(r.Int(k + 3));
+    p.price = Money{r.Int(k + 4)};
+    p.package_type = r.Str(k + 5);
+    p.payment_model = r.Str(k + 6);
+    p.is_active = r.Bool(k + 7);
     return p;
 }
 
@@ -198,7 +200,7 @@ Result<std::optional<AdminRental>> FindAdmin(db::Connection& c, const std::strin
 Result<std::vector<Package>> ListPackages(db::Connection& c, bool active_only) {
     ASSIGN_OR_RETURN(
         auto rows,
-        c.Query(std::string("SELECT ") + kPackageCols + " FROM rental_packages " +
+        c.Query(std::string("SELECT ") + kPackageCols + " FROM rental_packages p " +
                 (active_only ? "WHERE is_active = 1 " : "") + "ORDER BY duration_minutes, id"));
     std::vector<Package> out;
     for (const auto& r : rows) out.push_back(PackageFrom(r));
@@ -207,23 +209,26 @@ Result<std::vector<Package>> ListPackages(db::Connection& c, bool active_only) {
 
 Result<std::optional<Package>> FindPackage(db::Connection& c, const std::string& id) {
     ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string("SELECT ") + kPackageCols +
-                                              " FROM rental_packages WHERE id = ?",
+                                              " FROM rental_packages p WHERE p.id = ?",
                                           {id}));
     if (!row) return std::optional<Package>{};
     return std::optional<Package>{PackageFrom(*row)};
 }
 
-Status InsertRental(db::Connection& c, const Rental& r) {
-    RETURN_IF_ERROR(c.Exec(
+Result<bool> InsertRental(db::Connection& c, const Rental& r) {
+    // Not when the bank is in another open rental: a bank goes out to one rental at a time.
+    ASSIGN_OR_RETURN(int64_t n, c.Exec(
         "INSERT INTO rentals (id, rental_code, user_id, station_id, slot_number, package_id, "
         "power_bank_id, power_bank_serial, status, payment_status, due_at, amount_paid, "
         "created_at, updated_at, payment_model, package_type, package_minutes, package_price, "
-        "eject_command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "eject_command_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE "
+        "NOT EXISTS (SELECT 1 FROM rentals o WHERE o.power_bank_id = ? AND o.status IN "
+        "('PENDING_POPUP', 'ACTIVE', 'OVERDUE'))",
         {r.id, r.rental_code, r.user_id, r.station_id, r.slot_number, r.package_id, r.power_bank_id,
          r.power_bank_serial, r.status, r.payment_status, r.due_at, r.amount_paid.paisa,
          r.created_at, r.updated_at, r.payment_model, r.package_type, r.package_minutes,
-         r.package_price.paisa, r.eject_command_id}));
-    return Ok{};
+         r.package_price.paisa, r.eject_command_id, r.power_bank_id}));
+    return n > 0;
 }
 
 Result<std::optional<Rental>> FindRental(db::Connection& c, const std::string& id) {
@@ -249,13 +254,6 @@ Result<std::optional<Rental>> FindOpenRentalOfBank(db::Connection& c, const std:
                {serial, at});
 }
 
-Result<bool> BankHasPendingRental(db::Connection& c, const std::string& bank_id) {
-    ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT 1 FROM rentals WHERE power_bank_id = ? AND "
-                                          "status IN ('PENDING_POPUP', 'ACTIVE', 'OVERDUE')",
-                                          {bank_id}));
-    return row.has_value();
-}
-
 Result<bool> HasDues(db::Connection& c, int64_t user_id) {
     ASSIGN_OR_RETURN(auto row, c.QueryOne(std::string("SELECT 1 FROM rentals r WHERE r.user_id = ? "
                                                       "AND r.") + kDue,
@@ -263,20 +261,23 @@ Result<bool> HasDues(db::Connection& c, int64_t user_id) {
     return row.has_value();
 }
 
-Result<std::optional<Standing>> ReadStanding(db::Connection& c, int64_t user_id) {
+Result<std::optional<Standing>> ReadStanding(db::Connection& c, int64_t user_id,
+                                             const std::string& package_id) {
     // One statement, so one snapshot: a rental closed and charged by one transaction is seen
     // closed with its charge, or open.
     ASSIGN_OR_RETURN(auto row, c.QueryOne(
-        std::string("SELECT u.status, EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = u.id "
-                    "AND p.full_name IS NOT NULL AND p.date_of_birth IS NOT NULL AND p.address IS "
-                    "NOT NULL), EXISTS (SELECT 1 FROM kyc_submissions k WHERE k.user_id = u.id AND "
-                    "k.status = 'APPROVED'), EXISTS (SELECT 1 FROM rentals r WHERE r.user_id = u.id "
-                    "AND r.") + kOpen + "), EXISTS (SELECT 1 FROM rentals r WHERE r.user_id = u.id "
-                    "AND r." + kDue + ") FROM users u WHERE u.id = ?",
-        {user_id}));
+        std::string("SELECT u.status, EXISTS (SELECT 1 FROM user_profiles up WHERE up.user_id = "
+                    "u.id AND up.full_name IS NOT NULL AND up.date_of_birth IS NOT NULL AND "
+                    "up.address IS NOT NULL), EXISTS (SELECT 1 FROM kyc_submissions k WHERE "
+                    "k.user_id = u.id AND k.status = 'APPROVED'), EXISTS (SELECT 1 FROM rentals r "
+                    "WHERE r.user_id = u.id AND r.") + kOpen + "), EXISTS (SELECT 1 FROM rentals r "
+                    "WHERE r.user_id = u.id AND r." + kDue + "), " + kPackageCols +
+            " FROM users u LEFT JOIN rental_packages p ON p.id = ? WHERE u.id = ?",
+        {package_id, user_id}));
     if (!row) return std::optional<Standing>{};
-    return std::optional<Standing>{
-        Standing{row->Str(0), row->Bool(1), row->Bool(2), row->Bool(3), row->Bool(4)}};
+    Standing s{row->Str(0), row->Bool(1), row->Bool(2), row->Bool(3), row->Bool(4), std::nullopt};
+    if (!row->IsNull(5)) s.package = PackageFrom(*row, 5);
+    return std::optional<Standing>{std::move(s)};
 }
 
 Result<int64_t> CountHistory(db::Connection& c, int64_t user_id, const HistoryFilter& f) {

@@ -13,7 +13,8 @@ namespace ps::rentals::repo {
 Result<std::vector<Package>> ListPackages(db::Connection& c, bool active_only);
 Result<std::optional<Package>> FindPackage(db::Connection& c, const std::string& id);
 
-Status InsertRental(db::Connection& c, const Rental& r);
+// false (nothing inserted) when the bank is in another open rental.
+Result<bool> InsertRental(db::Connection& c, const Rental& r);
 Result<std::optional<Rental>> FindRental(db::Connection& c, const std::string& id);
 // FindRental that also takes the rental's row lock (PostgreSQL; SQLite's writer is alone).
 Result<std::optional<Rental>> LockRental(db::Connection& c, const std::string& id);
@@ -22,15 +23,17 @@ Result<std::optional<Rental>> FindOpenRental(db::Connection& c, int64_t user_id)
 // The open rental holding (or waiting for) the bank with `serial`, created at or before `at`.
 Result<std::optional<Rental>> FindOpenRentalOfBank(db::Connection& c, const std::string& serial,
                                                    Micros at);
-Result<bool> BankHasPendingRental(db::Connection& c, const std::string& bank_id);
 // COMPLETED rentals with an unpaid late fee.
 Result<bool> HasDues(db::Connection& c, int64_t user_id);
-// What decides whether a user may start a rental, read in one statement; nullopt: no such user.
+// What decides whether a user may start a rental with a package, read in one statement;
+// nullopt: no such user.
 struct Standing {
     std::string status;  // users.status
     bool has_profile = false, kyc_approved = false, has_open_rental = false, has_dues = false;
+    std::optional<Package> package;  // the package asked for, if it exists
 };
-Result<std::optional<Standing>> ReadStanding(db::Connection& c, int64_t user_id);
+Result<std::optional<Standing>> ReadStanding(db::Connection& c, int64_t user_id,
+                                             const std::string& package_id);
 
 struct HistoryFilter {
     std::optional<std::string> status, payment_status, station_id;

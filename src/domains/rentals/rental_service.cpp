@@ -40,12 +40,14 @@ std::string RentalService::NewCode() {
     return code;
 }
 
-Status RentalService::CheckEligibility(db::Connection& tx, int64_t user_id) {
+Result<std::optional<Package>> RentalService::CheckEligibility(db::Connection& tx,
+                                                               int64_t user_id,
+                                                               const std::string& package_id) {
     auto refuse = [] {
         return FailedPrecondition("rental_prerequisites_not_met",
                                   "User does not meet rental requirements");
     };
-    ASSIGN_OR_RETURN(auto st, repo::ReadStanding(tx, user_id));
+    ASSIGN_OR_RETURN(auto st, repo::ReadStanding(tx, user_id, package_id));
     if (!st || st->status != "ACTIVE") return refuse();
     if (opts_.require_profile && !st->has_profile) return refuse();
     if (opts_.require_kyc && !st->kyc_approved) return refuse();
@@ -53,7 +55,7 @@ Status RentalService::CheckEligibility(db::Connection& tx, int64_t user_id) {
     if (st->has_dues) return refuse();
     if (st->has_open_rental)
         return FailedPrecondition("active_rental_exists", "You already have an active rental");
-    return Ok{};
+    return std::move(st->package);
 }
 
 // READ COMMITTED (it runs inside the Idempotent claim's transaction, which joins it): the
@@ -66,7 +68,7 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
                                     const std::string& package_id) {
     auto out = db_.Transact([&](db::Connection& tx) -> Result<Rental> {
         Micros now = clock_.Now();
-        RETURN_IF_ERROR(CheckEligibility(tx, user_id));
+        ASSIGN_OR_RETURN(auto pkg, CheckEligibility(tx, user_id, package_id));
         ASSIGN_OR_RETURN(auto st, tx.QueryOne(std::string("SELECT id, status, is_maintenance, "
                                                           "station_name FROM stations WHERE "
                                                           "serial_number = ? "
@@ -79,7 +81,6 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
             return FailedPrecondition("station_maintenance", "Station is under maintenance");
         if (st->Str(1) != "ONLINE")
             return FailedPrecondition("station_offline", "Station is not online");
-        ASSIGN_OR_RETURN(auto pkg, repo::FindPackage(tx, package_id));
         if (!pkg || !pkg->is_active)
             return FieldError("package_id", "Package not found or inactive");
         auto none = [] {
@@ -89,8 +90,6 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
         ASSIGN_OR_RETURN(auto pick,
                          stations::repo::PickRentableBank(tx, station_id, opts_.min_battery));
         if (!pick) return none();
-        ASSIGN_OR_RETURN(bool taken, repo::BankHasPendingRental(tx, pick->bank.id));
-        if (taken) return none();
 
         Rental r;
         r.id = random_.Uuid();
@@ -141,6 +140,7 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
                                           "You already have an active rental");
             return std::move(ins).error();
         }
+        if (!*ins) return none();  // the bank is still in another rental
         if (prepaid) {
             money::ChargeSpec cs;
             cs.user_id = user_id;

@@ -140,7 +140,9 @@ private:
     // of racing handlers (the return frame and the HTTP return's check_all, a late reply and the
     // settle job) one changes the rental and the others do nothing; charges, refunds and points
     // are keyed in the ledger.
-    Status CheckEligibility(db::Connection& tx, int64_t user_id);
+    // Refuses an ineligible user; else the package asked for, if it exists.
+    Result<std::optional<Package>> CheckEligibility(db::Connection& tx, int64_t user_id,
+                                                    const std::string& package_id);
     Status Activate(db::Connection& tx, const Rental& r, Micros at, const std::string& serial);
     Status CancelPending(db::Connection& tx, const Rental& r, const std::string& reason);
     Status BeginVerify(db::Connection& tx, const Rental& r);
