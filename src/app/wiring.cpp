@@ -139,7 +139,7 @@ Result<std::unique_ptr<App>> BuildApp(Config cfg, const Clock* clock, Random* ra
     a.router = std::make_unique<http::Router>(a.metrics);
     RegisterSystemRoutes(*a.router, *a.db, *a.clock, a.metrics, a.started_at);
     // money: the ledger (sole writer of balances), wallet/points views, staff credits, jobs
-    s.ledger = std::make_unique<money::Ledger>(*a.clock, *a.random);
+    s.ledger = std::make_unique<money::Ledger>(*a.clock, *a.random, *a.db);
     s.wallet = std::make_unique<money::WalletService>(*a.db, *a.clock, *a.random, *s.ledger);
     money::RegisterMoneyRoutes(*a.router, {*a.db, *a.clock, *a.random, *s.wallet, {}, {}, {}});
     money::RegisterMoneyJobs(a.jobs, a.periodic, *a.db, *a.clock, &a.metrics);

@@ -21,7 +21,7 @@ protected:
     test::TestDatabase t = test::MakeTestDatabase(8);
     FakeClock clock{1'700'000'000 * kSecond};
     SecureRandom random;
-    Ledger ledger{clock, random};
+    Ledger ledger{clock, random, *t.db};
 
     template <typename F>
     auto Tx(F&& fn) { return t.db->Transact(std::forward<F>(fn)); }
@@ -60,6 +60,23 @@ protected:
         for (const auto& [unit, total] : a->unit_totals) EXPECT_EQ(total, 0) << unit;
     }
 };
+
+// The ledger remembers account ids, but only committed ones: an account created by a
+// transaction that rolls back is forgotten (SQLite would even give its id to the next account).
+TEST_F(LedgerTest, AnAccountCreatedByARolledBackTransactionIsNotRemembered) {
+    auto undone = Tx([&](db::Connection& c) -> Status {
+        RETURN_IF_ERROR(ledger.Credit(c, kAlice, Money{700}, Counterparty::TopUp("khalti", "i1"), "k-undone"));
+        return FailedPrecondition("rule", "rolled back");
+    });
+    ASSERT_FALSE(undone.ok());
+    TopUp(kBob, Money{300}, "k-bob");      // may reuse the id the undone account had
+    TopUp(kAlice, Money{500}, "k-alice");  // must create Alice's account again
+    TopUp(kAlice, Money{100}, "k-alice-2");
+    EXPECT_EQ(Bal(kAlice).wallet, Money{600});
+    EXPECT_EQ(Bal(kBob).wallet, Money{300});
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_accounts WHERE kind = 'user_wallet'"), 2);
+    ExpectAuditClean();
+}
 
 TEST_F(LedgerTest, OnlyBalancedTransfersArePosted) {
     auto post = [&](std::vector<EntrySpec> entries) {

@@ -34,7 +34,7 @@ bool WaitFor(F f, std::chrono::milliseconds limit = 10s) {
 // Gives user `id` a complete profile, approved KYC, no points and `wallet` in the wallet.
 inline void MakeEligible(db::Database& db, const Clock& clock, Random& rnd, int64_t id,
                          Money wallet) {
-    money::Ledger ledger(clock, rnd);
+    money::Ledger ledger(clock, rnd, db);
     Micros now = clock.Now();
     std::string tag = std::to_string(id) + ":" + rnd.Uuid();
     auto st = db.Transact([&](db::Connection& tx) -> Status {

@@ -93,15 +93,33 @@ int64_t TransferRecord::DeltaOf(const AccountRef& a) const {
     return d;
 }
 
+namespace {
+constexpr size_t kMaxCachedAccounts = 100'000;  // past it the cache starts over
+std::string AccountKey(const AccountRef& a) {
+    return std::string(KindName(a.kind)) + '/' + std::string(UnitName(a.unit)) + '/' +
+           std::to_string(a.user_id) + '/' + a.gateway;
+}
+}  // namespace
+
 Status Ledger::ResolveAccounts(db::Connection& tx, std::vector<PostedEntry>& legs) {
-    // One statement for all legs (PostgreSQL pays a round trip per statement); an account used
-    // for the first time is created, then looked up again.
+    std::vector<PostedEntry*> todo;
+    {
+        std::lock_guard lock(ids_mu_);
+        for (auto& l : legs) {
+            auto it = ids_.find(AccountKey(l.account));
+            if (it != ids_.end()) l.account_id = it->second;
+            else todo.push_back(&l);
+        }
+    }
+    if (todo.empty()) return Ok{};
+    // One statement for all the others (PostgreSQL pays a round trip per statement); an account
+    // used for the first time is created, then looked up again.
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::string sql = "SELECT id, kind, COALESCE(user_id, 0), COALESCE(gateway, ''), unit "
                           "FROM ledger_accounts WHERE ";
         db::Params p;
-        for (size_t i = 0; i < legs.size(); ++i) {
-            const AccountRef& a = legs[i].account;
+        for (size_t i = 0; i < todo.size(); ++i) {
+            const AccountRef& a = todo[i]->account;
             sql += i ? " OR " : "";
             sql += "(kind = ? AND COALESCE(user_id, 0) = ? AND COALESCE(gateway, '') = ? AND "
                    "unit = ?)";
@@ -109,14 +127,14 @@ Status Ledger::ResolveAccounts(db::Connection& tx, std::vector<PostedEntry>& leg
         }
         ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
         bool missing = false;
-        for (auto& l : legs) {
+        for (PostedEntry* l : todo) {
             for (const auto& r : rows)
-                if (r.Str(1) == KindName(l.account.kind) && r.Int(2) == l.account.user_id &&
-                    r.Str(3) == l.account.gateway && r.Str(4) == UnitName(l.account.unit))
-                    l.account_id = r.Int(0);
-            if (l.account_id != 0 || attempt > 0) continue;
+                if (r.Str(1) == KindName(l->account.kind) && r.Int(2) == l->account.user_id &&
+                    r.Str(3) == l->account.gateway && r.Str(4) == UnitName(l->account.unit))
+                    l->account_id = r.Int(0);
+            if (l->account_id != 0 || attempt > 0) continue;
             missing = true;
-            const AccountRef& a = l.account;
+            const AccountRef& a = l->account;
             RETURN_IF_ERROR(tx.Exec(
                 "INSERT INTO ledger_accounts (kind, user_id, gateway, unit, balance, created_at) "
                 "VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
@@ -126,8 +144,17 @@ Status Ledger::ResolveAccounts(db::Connection& tx, std::vector<PostedEntry>& leg
         }
         if (!missing) break;
     }
-    for (const auto& l : legs)
-        if (l.account_id == 0) return Internal("Ledger account could not be created");
+    std::vector<std::pair<std::string, int64_t>> found;
+    for (const PostedEntry* l : todo) {
+        if (l->account_id == 0) return Internal("Ledger account could not be created");
+        found.emplace_back(AccountKey(l->account), l->account_id);
+    }
+    // Remembered once committed: a row this transaction created may yet be rolled back.
+    db_.AfterCommit([this, found = std::move(found)] {
+        std::lock_guard lock(ids_mu_);
+        if (ids_.size() + found.size() > kMaxCachedAccounts) ids_.clear();
+        for (const auto& [k, id] : found) ids_.emplace(k, id);
+    });
     return Ok{};
 }
 
@@ -234,7 +261,7 @@ Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& 
         lock_sql += lock_ids.empty() ? "?" : ", ?";
         lock_ids.push_back(l.account_id);
     }
-    if (!lock_ids.empty()) {
+    if (!lock_ids.empty() && !spec.balances_locked) {
         ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, balance FROM ledger_accounts WHERE id IN (" +
                                                  lock_sql + ") ORDER BY id" +
                                                  db::ForUpdate(tx.backend()),

@@ -28,8 +28,10 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -84,6 +86,9 @@ struct TransferSpec {
     std::optional<int64_t> points;  // display points; default |points delta|
     std::optional<int64_t> reverses_id;
     std::vector<EntrySpec> entries;
+    // The caller locked the user's accounts (Ledger::LockSpendable) and decided the debits on
+    // those balances: the transfer does not lock and check them again.
+    bool balances_locked = false;
 };
 
 struct PostedEntry {
@@ -156,7 +161,10 @@ struct Balances {
 
 class Ledger {
 public:
-    Ledger(const Clock& clock, Random& random) : clock_(clock), random_(random) {}
+    // db: the database the ledger's transactions run on (account ids are remembered once the
+    // transaction that found or created them commits).
+    Ledger(const Clock& clock, Random& random, db::Database& db)
+        : clock_(clock), random_(random), db_(db) {}
 
     // The primitive: balanced or InvalidArgument "unbalanced_transfer"; duplicate key ->
     // the existing transfer (Conflict "idempotency_key_conflict" if kind or user differ).
@@ -209,6 +217,11 @@ private:
 
     const Clock& clock_;
     Random& random_;
+    db::Database& db_;
+    // Account ids by account (an account's id never changes and accounts are never deleted),
+    // so most transfers skip resolving them. Only committed ids get in.
+    std::mutex ids_mu_;
+    std::unordered_map<std::string, int64_t> ids_;
 };
 
 }  // namespace ps::money

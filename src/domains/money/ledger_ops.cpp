@@ -93,6 +93,7 @@ Result<ChargeResult> Ledger::Charge(db::Connection& tx, const ChargeSpec& s) {
     AccountRef revenue = SystemAccount(s.revenue);
     TransferSpec t{s.key, "charge", s.user_id, "RENTAL_PAYMENT", s.description, s.metadata};
     t.transaction_type = s.transaction_type;
+    t.balances_locked = true;  // the split above was decided on them
     t.amount = s.total;
     t.points = split.points_used;
     t.metadata["payment_method_type"] = split.points_used == 0 ? "WALLET"
