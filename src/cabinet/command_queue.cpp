@@ -101,6 +101,13 @@ Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_v
                                                std::string_view rental_id) const {
     ASSIGN_OR_RETURN(auto station, FindStationById(tx, station_id, /*lock=*/true));
     if (!station) return NotFound("station_not_found", "Station not found");
+    return RequestEject(tx, *station, target, rental_id);
+}
+
+Result<std::string> CommandQueue::RequestEject(db::Connection& tx, const CabinetStation& locked,
+                                               const EjectTarget& target,
+                                               std::string_view rental_id) const {
+    const CabinetStation* station = &locked;
     Command command;
     std::string serial = target.serial;
     if (!serial.empty()) {

@@ -12,6 +12,7 @@
 
 #include "cabinet/codec.hpp"
 #include "cabinet/command_store.hpp"
+#include "cabinet/station_lookup.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
@@ -55,6 +56,10 @@ public:
     // of that bank or slot is queued or in flight). Asking again for the same rental while its
     // eject is queued or in flight returns the same command id.
     Result<std::string> RequestEject(db::Connection& tx, std::string_view station_id,
+                                     const EjectTarget& target, std::string_view rental_id) const;
+    // The same, for a caller that already holds the station's row lock (FindStationBy...(...,
+    // lock = true) in this transaction) and read it then.
+    Result<std::string> RequestEject(db::Connection& tx, const CabinetStation& locked,
                                      const EjectTarget& target, std::string_view rental_id) const;
 
 private:

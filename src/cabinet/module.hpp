@@ -53,6 +53,10 @@ public:
                                      const EjectTarget& target, std::string_view rental_id) const {
         return commands_.RequestEject(tx, station_id, target, rental_id);
     }
+    Result<std::string> RequestEject(db::Connection& tx, const CabinetStation& locked,
+                                     const EjectTarget& target, std::string_view rental_id) const {
+        return commands_.RequestEject(tx, locked, target, rental_id);
+    }
     Events& events() { return events_; }
     const CommandQueue& commands() const { return commands_; }
     Link& link() { return *link_; }

@@ -51,8 +51,9 @@ Result<std::optional<CabinetStation>> FindStationByImei(db::Connection& c, std::
                                                         bool lock) {
     return FindBy(c, "imei", imei, lock);
 }
-Result<std::optional<CabinetStation>> FindStationBySerial(db::Connection& c, std::string_view sn) {
-    return FindBy(c, "serial_number", sn);
+Result<std::optional<CabinetStation>> FindStationBySerial(db::Connection& c, std::string_view sn,
+                                                          bool lock) {
+    return FindBy(c, "serial_number", sn, lock);
 }
 Result<std::optional<CabinetStation>> FindStationById(db::Connection& c, std::string_view id,
                                                       bool lock) {

@@ -28,7 +28,8 @@ struct CabinetStation {
 // that would otherwise lock and then read it.
 Result<std::optional<CabinetStation>> FindStationByImei(db::Connection& c, std::string_view imei,
                                                         bool lock = false);
-Result<std::optional<CabinetStation>> FindStationBySerial(db::Connection& c, std::string_view sn);
+Result<std::optional<CabinetStation>> FindStationBySerial(db::Connection& c, std::string_view sn,
+                                                          bool lock = false);
 Result<std::optional<CabinetStation>> FindStationById(db::Connection& c, std::string_view id,
                                                       bool lock = false);
 

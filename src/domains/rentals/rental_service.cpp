@@ -69,17 +69,12 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
     auto out = db_.Transact([&](db::Connection& tx) -> Result<Rental> {
         Micros now = clock_.Now();
         ASSIGN_OR_RETURN(auto pkg, CheckEligibility(tx, user_id, package_id));
-        ASSIGN_OR_RETURN(auto st, tx.QueryOne(std::string("SELECT id, status, is_maintenance, "
-                                                          "station_name FROM stations WHERE "
-                                                          "serial_number = ? "
-                                                          "AND is_deleted = 0") +
-                                                  db::ForUpdate(tx.backend()),
-                                              {station_sn}));
+        ASSIGN_OR_RETURN(auto st, cabinet::FindStationBySerial(tx, station_sn, /*lock=*/true));
         if (!st) return FieldError("station_sn", "Station not found");
-        std::string station_id = st->Str(0);
-        if (st->Bool(2) || st->Str(1) == "MAINTENANCE")
+        std::string station_id = st->id;
+        if (st->maintenance || st->status == "MAINTENANCE")
             return FailedPrecondition("station_maintenance", "Station is under maintenance");
-        if (st->Str(1) != "ONLINE")
+        if (st->status != "ONLINE")
             return FailedPrecondition("station_offline", "Station is not online");
         if (!pkg || !pkg->is_active)
             return FieldError("package_id", "Package not found or inactive");
@@ -110,7 +105,7 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
         r.package_type = pkg->package_type;
         r.package_minutes = pkg->duration_minutes;
         r.package_price = pkg->price;
-        r.station_name = st->Str(3);
+        r.station_name = st->name;
         r.package_name = pkg->name;
         if (!prepaid) {
             ASSIGN_OR_RETURN(auto bal, money::Ledger::ReadBalances(tx, user_id));
@@ -123,7 +118,7 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
                      {"unit", "NPR"}});
         }
         // The eject is queued first, so the rental is inserted with its command in one go.
-        auto cmd = cabinet_.RequestEject(tx, station_id,
+        auto cmd = cabinet_.RequestEject(tx, *st,
                                          cabinet::EjectTarget::Serial(*r.power_bank_serial), r.id);
         if (!cmd.ok()) {
             if (IsSlug(cmd.error(), "eject_in_progress") ||
