@@ -91,6 +91,7 @@ struct Options {
     int db_pool = 0;  // 0: the config default
     std::string log_level = "warn";
     int handler_threads = 0;  // 0: as serve (inline on SQLite, a pool of db_pool_size on PostgreSQL)
+    double rate = 0;  // cycles/s offered by all users together; 0: each starts its next at once
 };
 
 double Now(SteadyClock::time_point t0) {
@@ -384,6 +385,9 @@ int main(int argc, char** argv) {
     cli.add_flag("!--no-cabinet-http", o.cabinet_http,
                  "Cabinets skip the HTTP connect and return calls (MQTT frames only)");
     cli.add_option("--handler-threads", o.handler_threads, "handler_threads (0: automatic, as serve)");
+    cli.add_option("--rate", o.rate,
+                   "Cycles per second the users offer together, each on its own schedule (a user "
+                   "behind schedule starts at once); 0: no pacing, as fast as the server goes");
     cli.add_option("--log-level", o.log_level, "The server's log level (info shows each command)");
     CLI11_PARSE(cli, argc, argv);
     if (o.users < 1 || o.stations < 1 || o.users > o.stations)
@@ -505,6 +509,12 @@ int main(int argc, char** argv) {
             SecureRandom keys;
             Hints::Waiter waiter;
             const bool hinted = o.wait == "hint";
+            // Paced: this user's cycles start every users/rate seconds, from a random offset.
+            const auto interval = std::chrono::duration_cast<SteadyClock::duration>(
+                std::chrono::duration<double>(o.rate > 0 ? users.size() / o.rate : 0));
+            auto next_start = SteadyClock::now() +
+                              (o.rate > 0 ? interval * std::uniform_real_distribution<>(0, 1)(rng)
+                                          : SteadyClock::duration::zero());
             // GET /api/rentals/active until done(body); body when done, nullopt after 30 s.
             auto poll = [&](auto done) -> std::optional<json::value> {
                 auto limit = SteadyClock::now() + 30s;
@@ -521,6 +531,10 @@ int main(int argc, char** argv) {
                 return std::nullopt;
             };
             while (!stop.load()) {
+                if (o.rate > 0) {
+                    std::this_thread::sleep_until(next_start);
+                    next_start += interval;
+                }
                 int si = fleet.TakeForStart(rng);
                 if (si < 0) {
                     ts.errors["bench_no_station_free"]++;
@@ -655,13 +669,13 @@ int main(int argc, char** argv) {
     std::printf("backend=%s cycles_per_s=%.0f cycles=%lld start_p50_ms=%.2f start_p99_ms=%.2f "
                 "eject_p50_ms=%.1f eject_p99_ms=%.1f return_p50_ms=%.1f return_p99_ms=%.1f "
                 "polls_per_cycle=%.1f cpu_pct=%.0f rss_mb=%ld users=%d stations=%d spacing_ms=%lld "
-                "open=%lld audit_issues=%lld wait=%s errors=%s\n",
+                "open=%lld audit_issues=%lld wait=%s offered=%.0f errors=%s\n",
                 backend.c_str(), rate, static_cast<long long>(cycles), Pct(start_ms, .5),
                 Pct(start_ms, .99), Pct(eject_ms, .5), Pct(eject_ms, .99), Pct(return_ms, .5),
                 Pct(return_ms, .99), cycles ? static_cast<double>(polls) / static_cast<double>(cycles) : 0.0,
                 cpu_pct, rss_kb / 1024, o.users, o.stations, static_cast<long long>(o.spacing_ms),
                 static_cast<long long>(open), static_cast<long long>(audit_issues),
-                o.wait.c_str(), errs.empty() ? "none" : errs.c_str());
+                o.wait.c_str(), o.rate, errs.empty() ? "none" : errs.c_str());
     std::fflush(stdout);
 
     // Teardown: cabinets before the broker they joined, then the server, jobs and the app.
