@@ -92,6 +92,7 @@ struct Options {
     std::string log_level = "warn";
     int handler_threads = 0;  // 0: as serve (inline on SQLite, a pool of db_pool_size on PostgreSQL)
     double rate = 0;  // cycles/s offered by all users together; 0: each starts its next at once
+    int registered = 10000;  // users on the books (the benchmark fleet's), the active ones included
 };
 
 double Now(SteadyClock::time_point t0) {
@@ -350,6 +351,44 @@ std::vector<User> MakeUsers(app::App& a, int n, const std::string& tag) {
     return out;
 }
 
+// The benchmark fleet's users (../shared/bench-fleet.md) who are not riding: tables, indexes and
+// the ledger start the size they would have, not empty. 500 to a transaction.
+void RegisterFleetUsers(app::App& a, int n) {
+    auto& s = *a.services;
+    for (int first = 1; first <= n; first += 500) {
+        auto st = a.db->Transact([&](db::Connection& tx) -> Status {
+            Micros now = a.clock->Now();
+            for (int i = first; i < std::min(n + 1, first + 500); ++i) {
+                identity::User usr;
+                usr.username = "user" + std::to_string(i);
+                usr.email = usr.username + "@example.com";
+                char phone[16];
+                std::snprintf(phone, sizeof phone, "98%08d", i);
+                usr.phone_number = phone;
+                usr.referral_code = "FL" + a.random->Token(9);
+                usr.date_joined = now;
+                ASSIGN_OR_RETURN(int64_t id, identity::users::Insert(tx, usr, std::nullopt, std::nullopt));
+                RETURN_IF_ERROR(tx.Exec(
+                    "INSERT INTO user_profiles (id, user_id, full_name, date_of_birth, address, "
+                    "created_at, updated_at) VALUES (?, ?, 'Fleet User', '1990-01-01', 'Kathmandu', "
+                    "?, ?)",
+                    {a.random->Uuid(), id, now, now}));
+                if (i % 2 == 1)
+                    RETURN_IF_ERROR(tx.Exec(
+                        "INSERT INTO kyc_submissions (id, user_id, document_type, document_number, "
+                        "document_front_url, status, created_at, updated_at) VALUES (?, ?, "
+                        "'CITIZENSHIP', '123', 'http://x/f.jpg', 'APPROVED', ?, ?)",
+                        {a.random->Uuid(), id, now, now}));
+                std::string key = "fleet:topup:" + std::to_string(i);
+                RETURN_IF_ERROR(s.ledger->Credit(tx, id, Money{100'000'000},  // NPR 1 000 000
+                                                 money::Counterparty::TopUp("demo", key), key));
+            }
+            return Ok{};
+        }, db::Isolation::kReadCommitted);
+        if (!st.ok()) Die("registering fleet users: " + st.error().message);
+    }
+}
+
 struct Sample {
     double at;       // seconds since the run began, when the start was sent
     double start_ms; // POST /api/rentals/start round trip
@@ -385,13 +424,16 @@ int main(int argc, char** argv) {
     cli.add_flag("!--no-cabinet-http", o.cabinet_http,
                  "Cabinets skip the HTTP connect and return calls (MQTT frames only)");
     cli.add_option("--handler-threads", o.handler_threads, "handler_threads (0: automatic, as serve)");
+    cli.add_option("--registered", o.registered,
+                   "Users on the books, as the benchmark fleet's users 1..N (complete profile, NPR "
+                   "1,000,000 wallet, odd ones KYC-approved); the active users come on top");
     cli.add_option("--rate", o.rate,
                    "Cycles per second the users offer together, each on its own schedule (a user "
                    "behind schedule starts at once); 0: no pacing, as fast as the server goes");
     cli.add_option("--log-level", o.log_level, "The server's log level (info shows each command)");
     CLI11_PARSE(cli, argc, argv);
-    if (o.users < 1 || o.stations < 1 || o.users > o.stations)
-        Die("need 1 <= users <= stations (users never share a station at once)");
+    if (o.users < 1 || o.stations < 1 || o.users > o.stations || o.registered < 0)
+        Die("need 1 <= users <= stations (users never share a station at once), registered >= 0");
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
     SecureRandom rnd;
@@ -489,10 +531,11 @@ int main(int argc, char** argv) {
         cabinets.push_back(std::move(c));
     }
     FleetModel fleet(std::move(model));
+    RegisterFleetUsers(a, o.registered);
     std::vector<User> users = MakeUsers(a, o.users, tag);
-    std::fprintf(stderr, "rental_bench: %s, %d cabinets (8 slots, %d banks), %d users, setup %.1f s, "
-                 "server on %s\n", backend.c_str(), o.stations, o.banks, o.users,
-                 Now(t_setup), base.c_str());
+    std::fprintf(stderr, "rental_bench: %s, %d cabinets (8 slots, %d banks), %d users riding of %d "
+                 "registered, setup %.1f s, server on %s\n", backend.c_str(), o.stations, o.banks,
+                 o.users, o.users + o.registered, Now(t_setup), base.c_str());
 
     // The run.
     std::atomic<bool> stop{false};
