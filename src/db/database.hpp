@@ -84,6 +84,15 @@ public:
     virtual Result<Rows> Query(std::string_view sql, const Params& params = {}) = 0;
     // Returns the number of rows changed.
     virtual Result<int64_t> Exec(std::string_view sql, const Params& params = {}) = 0;
+    // A write whose outcome the caller does not look at (no row count, no RETURNING), inside a
+    // transaction: PostgreSQL sends it with the next statement (or the COMMIT) in one round
+    // trip. If it fails, that next statement fails instead, with "db_error" (or the retryable
+    // slug), and so does everything after it in the transaction until ROLLBACK: the
+    // transaction can only roll back. So defer only writes that are not expected to fail
+    // (no unique key the code means to catch). SQLite, or outside a transaction: runs at once.
+    virtual Status Defer(std::string_view sql, const Params& params = {}) {
+        return Exec(sql, params);
+    }
     // Runs a script of several statements without parameters (migrations).
     virtual Status ExecScript(std::string_view sql) = 0;
     virtual Backend backend() const = 0;

@@ -79,7 +79,8 @@ Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn, I
                      "A serializable transaction cannot join a read-committed one"};
     Connection& c = *t_ambient.conn;
     size_t hooks = t_ambient.after_commit.size();
-    if (auto r = c.Exec(std::string("SAVEPOINT ") + kNested); !r.ok()) return std::move(r).error();
+    // The savepoint and its release go out with the statements around them.
+    if (auto r = c.Defer(std::string("SAVEPOINT ") + kNested); !r.ok()) return r;
     auto undo = [&] {
         (void)c.Exec(std::string("ROLLBACK TO SAVEPOINT ") + kNested);
         (void)c.Exec(std::string("RELEASE SAVEPOINT ") + kNested);
@@ -97,9 +98,7 @@ Status PooledDatabase::RunNested(const std::function<Status(Connection&)>& fn, I
         if (IsRetryable(st.error()) && !t_ambient.retry) t_ambient.retry = st.error();
         return st;
     }
-    if (auto r = c.Exec(std::string("RELEASE SAVEPOINT ") + kNested); !r.ok())
-        return std::move(r).error();
-    return Ok{};
+    return c.Defer(std::string("RELEASE SAVEPOINT ") + kNested);
 }
 
 Status PooledDatabase::RunBody(Connection& c, Isolation iso, const Fn& fn, Hooks& hooks) {

@@ -1,11 +1,12 @@
 // PostgreSQL driver over libpq: one prepared statement per distinct SQL text per connection,
 // `?` placeholders rewritten to $n, results converted by column type. A broken connection is
 // reset once before reporting failure. A transaction's BEGIN waits and goes out with its first
-// statement, in one round trip (libpq pipeline mode); a transaction that ran no statement
-// never reaches the server.
+// statement, in one round trip (libpq pipeline mode), and so do deferred writes
+// (Connection::Defer); a transaction that ran no statement never reaches the server.
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <optional>
 #include <unordered_map>
 
 #include "db/pool.hpp"
@@ -106,18 +107,37 @@ public:
             begin_ = sql;  // sent with the first statement
             return 0;
         }
-        if (!begin_.empty() && (sql == "COMMIT" || sql == "ROLLBACK")) {
+        if (sql == "ROLLBACK") {
+            deferred_.clear();  // nothing to keep
+            failed_.reset();
+        }
+        if (!begin_.empty() && deferred_.empty() && (sql == "COMMIT" || sql == "ROLLBACK")) {
             begin_.clear();  // nothing ran: nothing to end
             return 0;
         }
         ASSIGN_OR_RETURN(PGresult * r, Run(sql, params));
+        // COMMIT of a transaction an error aborted answers ROLLBACK, without an error.
+        bool rolled_back = sql == "COMMIT" && std::string_view(PQcmdStatus(r)) == "ROLLBACK";
         const char* n = PQcmdTuples(r);
         int64_t changed = n && *n ? std::strtoll(n, nullptr, 10) : 0;
         PQclear(r);
+        if (rolled_back)
+            return Error{ErrorCode::kInternal, "db_error", "COMMIT of a failed transaction rolled it back"};
         return changed;
     }
 
+    Status Defer(std::string_view sql, const Params& params) override {
+        if (!InTransaction()) return Exec(sql, params);
+        if (failed_) return *failed_;
+        ASSIGN_OR_RETURN(const std::string* name, Prepare(sql));
+        deferred_.push_back({*name, Texts(params)});
+        if (deferred_.size() >= kMaxDeferred) return Flush();
+        return Ok{};
+    }
+
     Status ExecScript(std::string_view sql) override {
+        if (failed_) return *failed_;
+        if (!deferred_.empty()) RETURN_IF_ERROR(Flush());
         std::string text(sql);
         if (!begin_.empty()) text = std::exchange(begin_, {}) + ";\n" + text;
         PGresult* r = PQexec(c_, text.c_str());
@@ -132,7 +152,35 @@ public:
     }
 
 private:
-    Result<PGresult*> Run(std::string_view sql, const Params& params) {
+    // A prepared statement and its parameters as text (nullopt: NULL).
+    struct Statement {
+        std::string name;
+        std::vector<std::optional<std::string>> params;
+    };
+    static constexpr size_t kMaxDeferred = 32;  // then they go out on their own
+
+    static std::vector<std::optional<std::string>> Texts(const Params& params) {
+        std::vector<std::optional<std::string>> texts(params.size());
+        for (size_t i = 0; i < params.size(); ++i) {
+            const Value& v = params[i].v;
+            if (auto p = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*p);
+            else if (auto d = std::get_if<double>(&v)) {
+                char buf[64];
+                auto res = std::to_chars(buf, buf + sizeof buf, *d);
+                texts[i].emplace(buf, res.ptr);
+            } else if (auto s = std::get_if<std::string>(&v)) texts[i] = *s;
+        }
+        return texts;
+    }
+    static std::vector<const char*> Values(const Statement& s) {
+        std::vector<const char*> values(s.params.size());
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = s.params[i] ? s.params[i]->c_str() : nullptr;
+        return values;
+    }
+
+    // The name of sql's prepared statement on this connection, prepared the first time.
+    Result<const std::string*> Prepare(std::string_view sql) {
         std::string key(sql);
         auto it = names_.find(key);
         if (it == names_.end()) {
@@ -146,69 +194,112 @@ private:
             PQclear(r);
             it = names_.emplace(std::move(key), std::move(name)).first;
         }
-        std::vector<std::string> texts(params.size());
-        std::vector<const char*> values(params.size());
-        for (size_t i = 0; i < params.size(); ++i) {
-            const Value& v = params[i].v;
-            if (auto p = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*p);
-            else if (auto d = std::get_if<double>(&v)) {
-                char buf[64];
-                auto res = std::to_chars(buf, buf + sizeof buf, *d);
-                texts[i].assign(buf, res.ptr);
-            } else if (auto s = std::get_if<std::string>(&v)) texts[i] = *s;
-            values[i] = std::holds_alternative<std::monostate>(v) ? nullptr : texts[i].c_str();
+        return &it->second;
+    }
+
+    Result<PGresult*> Run(std::string_view sql, const Params& params) {
+        if (failed_) return *failed_;
+        ASSIGN_OR_RETURN(const std::string* name, Prepare(sql));
+        Statement s{*name, Texts(params)};
+        Result<PGresult*> out = nullptr;
+        if (begin_.empty() && deferred_.empty()) {
+            auto values = Values(s);
+            out = PQexecPrepared(c_, s.name.c_str(), static_cast<int>(values.size()), values.data(),
+                                 nullptr, nullptr, 0);
+        } else {
+            out = Pipeline(&s);
         }
-        int n = static_cast<int>(params.size());
-        PGresult* r = begin_.empty()
-                          ? PQexecPrepared(c_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0)
-                          : ExecAfterBegin(it->second.c_str(), n, values.data());
-        auto st = PQresultStatus(r);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-            Error e = PgError(c_, r);
-            PQclear(r);
-            if (PQstatus(c_) != CONNECTION_OK) {
-                PQreset(c_);
-                names_.clear();
-            }
-            return e;
+        if (out.ok()) {
+            auto st = PQresultStatus(*out);  // PGRES_FATAL_ERROR for nullptr
+            if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return out;
+            Error e = PgError(c_, *out);
+            PQclear(*out);
+            out = std::move(e);
         }
+        ResetIfBroken();
+        return out;
+    }
+
+    // Sends what is deferred, alone.
+    Status Flush() {
+        auto r = Pipeline(nullptr);
+        if (!r.ok()) ResetIfBroken();
         return r;
     }
 
-    // The deferred BEGIN and one prepared statement in a pipeline: one round trip. Returns the
-    // statement's result, or the BEGIN's if that failed (then the statement did not run), or
-    // nullptr when the connection failed.
-    PGresult* ExecAfterBegin(const char* name, int n, const char* const* values) {
+    void ResetIfBroken() {
+        if (PQstatus(c_) == CONNECTION_OK) return;
+        PQreset(c_);
+        names_.clear();
+        begin_.clear();
+        deferred_.clear();
+        failed_.reset();
+    }
+
+    // Sends the deferred BEGIN, the deferred writes and `last` (if any) in one pipeline: one
+    // round trip. Returns last's result (nullptr when there is none), or the error of the
+    // BEGIN or of a deferred write (then nothing after it ran, and the transaction is doomed:
+    // failed_), or of the connection.
+    Result<PGresult*> Pipeline(const Statement* last) {
         std::string begin = std::exchange(begin_, {});
-        if (!PQenterPipelineMode(c_)) return nullptr;
-        std::vector<PGresult*> got;  // BEGIN's result, then the statement's
-        if (PQsendQueryParams(c_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) &&
-            PQsendQueryPrepared(c_, name, n, values, nullptr, nullptr, 0) && PQpipelineSync(c_)) {
-            // Results arrive as BEGIN, NULL, statement, NULL, PIPELINE_SYNC.
-            for (int ends = 0; ends <= 2;) {
-                PGresult* r = PQgetResult(c_);
-                if (!r) {
-                    if (PQstatus(c_) != CONNECTION_OK) break;
-                    ++ends;
-                } else if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-                    PQclear(r);
-                    break;
-                } else {
+        std::vector<Statement> writes = std::exchange(deferred_, {});
+        size_t expected = (begin.empty() ? 0 : 1) + writes.size() + (last ? 1 : 0);
+        std::vector<PGresult*> got;
+        if (PQenterPipelineMode(c_)) {
+            bool sent = begin.empty() ||
+                        PQsendQueryParams(c_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+            auto send = [&](const Statement& s) {
+                auto values = Values(s);
+                return PQsendQueryPrepared(c_, s.name.c_str(), static_cast<int>(values.size()),
+                                           values.data(), nullptr, nullptr, 0) == 1;
+            };
+            for (const auto& w : writes) sent = sent && send(w);
+            if (last) sent = sent && send(*last);
+            if (sent && PQpipelineSync(c_)) {
+                // Each statement's result is followed by a NULL; PIPELINE_SYNC ends the lot.
+                for (;;) {
+                    PGresult* r = PQgetResult(c_);
+                    if (!r) {
+                        if (PQstatus(c_) != CONNECTION_OK) break;
+                        continue;
+                    }
+                    if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+                        PQclear(r);
+                        break;
+                    }
                     got.push_back(r);
                 }
             }
+            PQexitPipelineMode(c_);
         }
-        PQexitPipelineMode(c_);
-        PGresult* out = nullptr;
-        if (!got.empty() && PQresultStatus(got[0]) != PGRES_COMMAND_OK) out = got[0];
-        else if (got.size() >= 2) out = got[1];
-        for (PGresult* r : got)
-            if (r != out) PQclear(r);
+        auto clear = [&](PGresult* keep) {
+            for (PGresult* r : got)
+                if (r != keep) PQclear(r);
+        };
+        if (got.size() < expected) {
+            clear(nullptr);
+            return PgError(c_, nullptr);
+        }
+        for (size_t i = 0; i + (last ? 1 : 0) < expected; ++i) {
+            auto st = PQresultStatus(got[i]);
+            if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) continue;
+            Error e = PgError(c_, got[i]);
+            clear(nullptr);
+            bool write = i > 0 || begin.empty();
+            if (write && !IsRetryable(e) && e.slug != "db_unavailable")
+                e = Error{ErrorCode::kInternal, "db_error", "a deferred write failed: " + e.message};
+            failed_ = e;
+            return e;
+        }
+        PGresult* out = last ? got.back() : nullptr;
+        clear(out);
         return out;
     }
 
     PGconn* c_;
-    std::string begin_;  // a BEGIN not sent yet
+    std::string begin_;               // a BEGIN not sent yet
+    std::vector<Statement> deferred_;  // writes not sent yet (Defer)
+    std::optional<Error> failed_;     // a deferred write failed: only ROLLBACK is left
     std::unordered_map<std::string, std::string> names_;
 };
 

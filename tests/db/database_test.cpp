@@ -103,6 +103,73 @@ TEST(DatabaseBegin, TheFirstStatementOfATransactionStartsIt) {
     EXPECT_EQ((*rows)[0].Str(0), "a");
 }
 
+// Deferred writes (PostgreSQL: sent with the next statement) take effect in order within
+// their transaction, and one that fails takes the whole transaction down with it, whatever the
+// code does next. One connection, so every transaction reuses it.
+TEST(DatabaseDefer, DeferredWritesLandWithTheirTransactionOrNotAtAll) {
+    test::TestDatabase one = test::MakeTestDatabase(1);
+    Database& d = *one.db;
+    ASSERT_TRUE(d.Read([](Connection& c) { return c.ExecScript("CREATE TABLE kv (k TEXT PRIMARY KEY, n BIGINT)"); }).ok());
+    const char* insert = "INSERT INTO kv (k, n) VALUES (?, ?)";
+    auto keys = [&]() -> std::string {
+        auto rows = d.Read([](Connection& c) { return c.Query("SELECT k FROM kv ORDER BY k"); });
+        std::string out;
+        for (const auto& r : *rows) out += r.Str(0);
+        return out;
+    };
+    // Seen by the statements after them; committed with the transaction.
+    ASSERT_TRUE(d.Transact([&](Connection& c) -> Status {
+                     RETURN_IF_ERROR(c.Defer(insert, {"a", 1}));
+                     RETURN_IF_ERROR(c.Defer("UPDATE kv SET n = n + 10 WHERE k = 'a'"));
+                     ASSIGN_OR_RETURN(auto n, c.QueryOne("SELECT n FROM kv WHERE k = 'a'"));
+                     EXPECT_TRUE(n.has_value() && n->Int(0) == 11);
+                     return c.Defer(insert, {"b", 2});  // the last word before COMMIT
+                 }).ok());
+    EXPECT_EQ(keys(), "ab");
+    // A failing one fails the transaction (at the latest at the next statement), which leaves
+    // nothing.
+    const bool pg = d.backend() == Backend::kPostgres;
+    auto dup = d.Transact([&](Connection& c) -> Status {
+        RETURN_IF_ERROR(c.Defer(insert, {"c", 3}));
+        Status failed = c.Defer(insert, {"a", 4});
+        if (failed.ok()) failed = c.Exec("UPDATE kv SET n = 0 WHERE k = 'b'");
+        EXPECT_FALSE(failed.ok());
+        if (pg && !failed.ok()) {
+            EXPECT_EQ(failed.error().slug, "db_error");  // not the caller's own unique_violation
+            EXPECT_FALSE(c.Query("SELECT 1").ok());      // doomed until ROLLBACK
+        }
+        return failed;
+    });
+    EXPECT_FALSE(dup.ok());
+    EXPECT_EQ(keys(), "ab");
+    if (pg) {  // where a failed statement aborts the transaction, a COMMIT must not pretend
+        auto ignored = d.Transact([&](Connection& c) -> Status {
+            RETURN_IF_ERROR(c.Defer(insert, {"c", 3}));
+            RETURN_IF_ERROR(c.Defer(insert, {"a", 4}));
+            (void)c.Exec("UPDATE kv SET n = 0 WHERE k = 'b'");
+            return Ok{};
+        });
+        EXPECT_FALSE(ignored.ok());
+        EXPECT_EQ(keys(), "ab");
+    }
+    auto dup_at_commit = d.Transact([&](Connection& c) -> Status { return c.Defer(insert, {"a", 5}); });
+    EXPECT_FALSE(dup_at_commit.ok());
+    // A nested transaction's deferred work is undone with it; the outer one's stays.
+    ASSERT_TRUE(d.Transact([&](Connection& c) -> Status {
+                     RETURN_IF_ERROR(c.Defer(insert, {"d", 6}));
+                     auto inner = d.Transact([&](Connection& n) -> Status {
+                         RETURN_IF_ERROR(n.Defer(insert, {"e", 7}));
+                         return FailedPrecondition("rule", "refused");
+                     });
+                     EXPECT_EQ(inner.error().slug, "rule");
+                     return d.Transact([&](Connection& n) { return n.Defer(insert, {"f", 8}); });
+                 }).ok());
+    EXPECT_EQ(keys(), "abdf");
+    // Outside a transaction it runs at once; the connection is clean throughout.
+    ASSERT_TRUE(d.Read([&](Connection& c) { return c.Defer(insert, {"g", 9}); }).ok());
+    EXPECT_EQ(keys(), "abdfg");
+}
+
 TEST_F(DatabaseTest, NestedTransactionsJoinTheOneRunningOnTheThread) {
     std::atomic<int64_t> seen_outside{-1};
     auto r = db.Transact([&](Connection& outer) -> Result<int64_t> {
