@@ -48,7 +48,7 @@ Result<std::string> CommandQueue::Insert(db::Connection& tx, std::string_view st
     if (!reason.empty()) why = std::string(reason);
     // Commands of a station go out in the order they were queued, whatever the clock says
     // (callers hold the station's lock, so no two inserts take the same seq).
-    RETURN_IF_ERROR(tx.Exec(
+    RETURN_IF_ERROR(tx.Defer(
         "INSERT INTO cabinet_commands (id, station_id, command, payload, status, requested_by, "
         "reason, created_at, rental_id, reply_code, target_serial, target_slot, seq) "
         "SELECT ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM "

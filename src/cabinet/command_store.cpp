@@ -38,7 +38,7 @@ Result<std::vector<CommandRow>> Select(db::Connection& c, std::string_view where
 // The station may send its next command `spacing` after this one finished.
 Status Release(db::Connection& c, const CommandRow& cmd, const DispatchTiming& t, Micros now) {
     Micros next = now + t.spacing;
-    return c.Exec(
+    return c.Defer(
         "UPDATE cabinet_dispatch SET busy_command_id = NULL, next_send_at = CASE WHEN "
         "next_send_at > ? THEN next_send_at ELSE ? END WHERE station_id = ? AND busy_command_id = ?",
         {next, next, cmd.station_id, cmd.id});
@@ -149,7 +149,7 @@ Result<Claim> ClaimNext(db::Connection& c, std::string_view station_id, const Di
         if (n == 0) return claim;
         std::optional<std::string> busy;
         if (deadline) busy = cmd.id;
-        RETURN_IF_ERROR(c.Exec(
+        RETURN_IF_ERROR(c.Defer(
             "UPDATE cabinet_dispatch SET busy_command_id = ?, next_send_at = ? WHERE station_id = ?",
             {busy, now + t.spacing, station_id}));
         cmd.status = "SENT";

@@ -88,7 +88,7 @@ Status StoreFrame(db::Connection& c, const FrameRecord& f) {
     if (!f.error.empty()) error = f.error;
     std::optional<int64_t> command;
     if (f.command) command = *f.command;
-    return c.Exec(
+    return c.Defer(
         "INSERT INTO cabinet_frames (station_id, imei, channel, command, raw_hex, parsed, error, "
         "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {station, f.imei, f.channel, command, HexOf(f.raw), f.parsed, error, f.received_at});

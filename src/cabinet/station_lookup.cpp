@@ -105,15 +105,15 @@ Result<int64_t> MarkSilentStationsOffline(db::Connection& c, Micros now, Micros 
 
 Status SetStationStatus(db::Connection& c, std::string_view station_id, std::string_view status,
                         Micros now) {
-    return c.Exec(
+    return c.Defer(
         "UPDATE stations SET status = CASE WHEN is_maintenance = 1 THEN 'MAINTENANCE' ELSE ? END, "
         "last_heartbeat = ?, updated_at = ? WHERE id = ?",
         {status, now, now, station_id});
 }
 
 Status EnsureSlotCount(db::Connection& c, std::string_view station_id, int slots, Micros now) {
-    return c.Exec("UPDATE stations SET total_slots = ?, updated_at = ? WHERE id = ? AND total_slots < ?",
-                  {slots, now, station_id, slots});
+    return c.Defer("UPDATE stations SET total_slots = ?, updated_at = ? WHERE id = ? AND total_slots < ?",
+                   {slots, now, station_id, slots});
 }
 
 Status SetMqttCredentials(db::Connection& c, std::string_view station_id,

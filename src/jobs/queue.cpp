@@ -13,17 +13,14 @@ auto Log() {
 }
 }  // namespace
 
-Result<bool> Enqueue(db::Connection& tx, const Clock& clock, const JobSpec& spec) {
+Status Enqueue(db::Connection& tx, const Clock& clock, const JobSpec& spec) {
     Micros now = clock.Now();
-    ASSIGN_OR_RETURN(int64_t n,
-                     tx.Exec("INSERT INTO jobs (name, payload, unique_key, state, attempts, "
-                             "max_attempts, run_at, created_at, updated_at) "
-                             "VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?) "
-                             "ON CONFLICT (unique_key) DO NOTHING",
-                             {spec.name, spec.payload,
-                              spec.unique_key.empty() ? db::Param(nullptr) : db::Param(spec.unique_key),
-                              spec.max_attempts, spec.run_at ? spec.run_at : now, now, now}));
-    return n > 0;
+    return tx.Defer("INSERT INTO jobs (name, payload, unique_key, state, attempts, max_attempts, "
+                    "run_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?) "
+                    "ON CONFLICT (unique_key) DO NOTHING",
+                    {spec.name, spec.payload,
+                     spec.unique_key.empty() ? db::Param(nullptr) : db::Param(spec.unique_key),
+                     spec.max_attempts, spec.run_at ? spec.run_at : now, now, now});
 }
 
 void Registry::Register(std::string name, JobHandler handler, JobMode mode) {
@@ -69,7 +66,7 @@ WorkerPool::~WorkerPool() { Stop(); }
 // plain index scan, which marks the entries of finished jobs dead as it passes; an OR of two
 // ranges became a bitmap scan that revisited every one of them on each claim.
 Result<std::vector<Job>> WorkerPool::Claim(int max) {
-    return db_.Transact([&](db::Connection& c) -> Result<std::vector<Job>> {
+    auto claim = [&](db::Connection& c) -> Result<std::vector<Job>> {
         Micros now = clock_.Now();
         const bool pg = c.backend() == db::Backend::kPostgres;
         // Ready pending jobs and expired leases are picked apart, each in jobs_ready_idx
@@ -92,12 +89,16 @@ Result<std::vector<Job>> WorkerPool::Claim(int max) {
         for (const auto& r : rows)
             jobs.push_back({r.Int(0), r.Str(1), r.Str(2), static_cast<int>(r.Int(3))});
         return jobs;
-    }, db::Isolation::kReadCommitted);
+    };
+    // One statement: on PostgreSQL its own implicit transaction, one round trip; SQLite's
+    // writes go through Transact (one writer at a time).
+    if (db_.backend() == db::Backend::kPostgres) return db_.Read(claim);
+    return db_.Transact(claim, db::Isolation::kReadCommitted);
 }
 
 Status WorkerPool::MarkDone(db::Connection& c, const Job& job, Micros now) {
-    return c.Exec("UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, "
-                  "updated_at = ? WHERE id = ?", {now, job.id});
+    return c.Defer("UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, "
+                   "updated_at = ? WHERE id = ?", {now, job.id});
 }
 
 // READ COMMITTED: single-row writes by id; nothing is decided on a read another job could change.
@@ -186,10 +187,10 @@ Result<int> Scheduler::Tick() {
                              c.Exec("INSERT INTO periodic_runs (name, slot, created_at) VALUES "
                                     "(?, ?, ?) ON CONFLICT (name, slot) DO NOTHING",
                                     {pj.name, slot, now}));
-            if (n == 0) return false;
+            if (n == 0) return false;  // another scheduler has this slot
             JobSpec spec{pj.name, pj.payload, pj.name + "@" + std::to_string(slot), now, 3};
-            ASSIGN_OR_RETURN(bool ins, Enqueue(c, clock_, spec));
-            return ins;
+            RETURN_IF_ERROR(Enqueue(c, clock_, spec));
+            return true;
         }));
         if (fresh) ++enqueued;
     }

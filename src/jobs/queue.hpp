@@ -31,8 +31,9 @@ struct JobSpec {
     int max_attempts = 10;
 };
 
-// Inside the caller's transaction. Returns true if a job was inserted (false: duplicate key).
-Result<bool> Enqueue(db::Connection& tx, const Clock& clock, const JobSpec& spec);
+// Inside the caller's transaction (a deferred write); a job whose unique key is taken is not
+// added again.
+Status Enqueue(db::Connection& tx, const Clock& clock, const JobSpec& spec);
 
 struct Job {
     int64_t id = 0;

@@ -191,7 +191,7 @@ http::Response RunInOneTransaction(db::Database& db, http::Request& req, const s
             released = std::move(resp);
             return Error(ErrorCode::kConflict, kReleaseSlug, "response not stored: roll back");
         }
-        RETURN_IF_ERROR(c.Exec(
+        RETURN_IF_ERROR(c.Defer(
             "UPDATE idempotency_keys SET state = 'done', response_status = ?, "
             "response_content_type = ?, response_body = ? WHERE id = ?",
             {resp.status, resp.content_type, resp.body, claim.id}));

@@ -355,7 +355,7 @@ Result<TransferRecord> Ledger::Transfer(db::Connection& tx, const TransferSpec& 
         p.insert(p.end(), {t.id, l.account_id, l.amount, UnitName(l.account.unit),
                            IsUserKind(l.account.kind) ? l.balance_after : 0, t.created_at});
     }
-    RETURN_IF_ERROR(tx.Exec(sql, p));
+    RETURN_IF_ERROR(tx.Defer(sql, p));
     t.entries = std::move(legs);
     return t;
 }

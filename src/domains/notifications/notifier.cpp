@@ -100,7 +100,7 @@ void RegisterNotificationJobs(jobs::Registry& registry, db::Database& db, const 
         // transaction that marks the job done (kInFinishTransaction), which Read joins.
         std::string id = "job-" + std::to_string(job.id);
         return db.Read([&](db::Connection& tx) -> Status {
-            return tx.Exec(
+            return tx.Defer(
                 "INSERT INTO notifications (id, user_id, slug, title, message, notification_type, "
                 "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 {id, user_id, std::string(t->slug), Render(t->title, vars),

@@ -94,7 +94,7 @@ Status RentalService::Activate(db::Connection& tx, const Rental& r, Micros at,
         // the cabinet ejected another bank than the one asked for: the rental follows it
         ASSIGN_OR_RETURN(auto bank, stations::repo::FindBankBySerial(tx, serial));
         if (bank) {
-            RETURN_IF_ERROR(tx.Exec(
+            RETURN_IF_ERROR(tx.Defer(
                 "UPDATE rentals SET power_bank_id = ?, power_bank_serial = ? WHERE id = ?",
                 {bank->id, serial, r.id}));
             bank_serial = serial;
@@ -363,10 +363,10 @@ Result<Money> RentalService::ChargeParts(db::Connection& tx, const Rental& r,
         paid = paid + p.amount;
         if (charged) charged->push_back(std::move(*c));
     }
-    RETURN_IF_ERROR(tx.Exec("UPDATE rentals SET amount_paid = amount_paid + ?, payment_status = "
-                            "CASE WHEN ? > 0 THEN 'PENDING' WHEN payment_status = 'REFUNDED' "
-                            "THEN payment_status ELSE 'PAID' END, updated_at = ? WHERE id = ?",
-                            {paid.paisa, unpaid.paisa, clock_.Now(), r.id}));
+    RETURN_IF_ERROR(tx.Defer("UPDATE rentals SET amount_paid = amount_paid + ?, payment_status = "
+                             "CASE WHEN ? > 0 THEN 'PENDING' WHEN payment_status = 'REFUNDED' "
+                             "THEN payment_status ELSE 'PAID' END, updated_at = ? WHERE id = ?",
+                             {paid.paisa, unpaid.paisa, clock_.Now(), r.id}));
     if (paid_now) *paid_now = paid;
     return unpaid;
 }

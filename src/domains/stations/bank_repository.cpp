@@ -86,7 +86,7 @@ Status InsertBank(db::Connection& c, const PowerBank& b) {
 }
 
 Status UpdateBank(db::Connection& c, const PowerBank& b) {
-    RETURN_IF_ERROR(c.Exec(
+    RETURN_IF_ERROR(c.Defer(
         "UPDATE power_banks SET model = ?, capacity_mah = ?, status = ?, battery_level = ?, "
         "hardware_info = ?, current_station_id = ?, current_slot = ?, total_cycles = ?, "
         "last_seen_at = ?, updated_at = ? WHERE id = ?",
@@ -98,7 +98,7 @@ Status UpdateBank(db::Connection& c, const PowerBank& b) {
 Status AddHistory(db::Connection& c, const std::string& bank_id, std::string_view event,
                   const std::optional<std::string>& station_id, std::optional<int> slot_number,
                   const boost::json::object& detail, Micros now) {
-    RETURN_IF_ERROR(c.Exec(
+    RETURN_IF_ERROR(c.Defer(
         "INSERT INTO power_bank_history (power_bank_id, event, station_id, slot_number, detail, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?)",
         {bank_id, event, station_id, slot_number, boost::json::serialize(detail), now}));

@@ -55,15 +55,15 @@ Result<bool> PlaceBank(db::Connection& c, PowerBank& bank, const std::string& st
     auto held = slot->OptStr(2);
     bool already = bank.current_station_id == station_id && bank.current_slot == slot_number &&
                    held == bank.id;
-    RETURN_IF_ERROR(c.Exec("UPDATE station_slots SET " + std::string(kSlotFree) +
-                               "WHERE power_bank_id = ? AND id <> ?",
-                           {now, bank.id, slot->Str(0)}));
+    RETURN_IF_ERROR(c.Defer("UPDATE station_slots SET " + std::string(kSlotFree) +
+                                "WHERE power_bank_id = ? AND id <> ?",
+                            {now, bank.id, slot->Str(0)}));
     if (held && *held != bank.id) RETURN_IF_ERROR(UnlinkBank(c, *held, now));
     RETURN_IF_ERROR(
-        c.Exec("UPDATE station_slots SET status = CASE WHEN status = 'MAINTENANCE' THEN status "
-               "ELSE 'OCCUPIED' END, power_bank_id = ?, battery_level = ?, current_rental_id = "
-               "NULL, last_updated = ? WHERE id = ?",
-               {bank.id, bank.battery_level, now, slot->Str(0)}));
+        c.Defer("UPDATE station_slots SET status = CASE WHEN status = 'MAINTENANCE' THEN status "
+                "ELSE 'OCCUPIED' END, power_bank_id = ?, battery_level = ?, current_rental_id = "
+                "NULL, last_updated = ? WHERE id = ?",
+                {bank.id, bank.battery_level, now, slot->Str(0)}));
     bank.current_station_id = station_id;
     bank.current_slot = slot_number;
     bank.updated_at = now;
@@ -97,7 +97,7 @@ Status MoveBank(db::Connection& c, const PowerBank& bank, std::string_view stati
                 const BankReading& r, Micros at) {
     std::optional<std::string> hw;
     if (!r.hardware.empty()) hw = boost::json::serialize(r.hardware);
-    return c.Exec(
+    return c.Defer(
         "UPDATE power_banks SET current_station_id = ?, current_slot = ?, battery_level = ?, "
         "hardware_info = COALESCE(?, hardware_info), last_seen_at = ?, updated_at = ?, "
         "status = CASE WHEN ? <> '' AND status IN ('AVAILABLE', 'MAINTENANCE', 'DAMAGED') "
@@ -106,7 +106,7 @@ Status MoveBank(db::Connection& c, const PowerBank& bank, std::string_view stati
 }
 
 Status UnlinkBank(db::Connection& c, std::string_view bank_id, Micros at) {
-    return c.Exec(
+    return c.Defer(
         "UPDATE power_banks SET current_station_id = NULL, current_slot = NULL, updated_at = ? "
         "WHERE id = ?", {at, bank_id});
 }
@@ -123,7 +123,7 @@ Status SetBankStatus(db::Connection& c, std::string_view serial, std::string_vie
         }
         sql += ")";
     }
-    return c.Exec(sql, p);
+    return c.Defer(sql, p);
 }
 
 Status ClearSlotOccupants(db::Connection& c, std::string_view station_id, int slot,
@@ -141,7 +141,7 @@ Status ClearSlotOccupants(db::Connection& c, std::string_view station_id, int sl
 
 Status UpsertSlot(db::Connection& c, Random& random, std::string_view station_id,
                   const SlotWrite& w, Micros at) {
-    return c.Exec(
+    return c.Defer(
         "INSERT INTO station_slots (id, station_id, slot_number, status, battery_level, "
         "power_bank_id, slot_metadata, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (station_id, slot_number) DO UPDATE SET status = CASE WHEN "
@@ -153,9 +153,9 @@ Status UpsertSlot(db::Connection& c, Random& random, std::string_view station_id
 }
 
 Status EmptySlot(db::Connection& c, std::string_view station_id, int slot, Micros at) {
-    return c.Exec("UPDATE station_slots SET " + std::string(kSlotFree) +
-                      "WHERE station_id = ? AND slot_number = ?",
-                  {at, station_id, slot});
+    return c.Defer("UPDATE station_slots SET " + std::string(kSlotFree) +
+                       "WHERE station_id = ? AND slot_number = ?",
+                   {at, station_id, slot});
 }
 
 Result<std::string> SerialInSlot(db::Connection& c, std::string_view station_id, int slot) {
