@@ -58,7 +58,7 @@ Response SendCommand(CabinetModule& m, Request& req) {
         return cid;
     });
     if (!id.ok()) return http::Failure(id.error());
-    m.dispatcher().Wake();
+    m.dispatcher().Wake(station.id);
     return http::Success("Command sent successfully",
                          json::object{{"command", *name},
                                       {"station_name", station.name},

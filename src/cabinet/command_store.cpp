@@ -63,11 +63,17 @@ Micros DispatchTiming::TimeoutFor(const CommandRow& c) const {
 // A check_all corroborating a return waits out its delay first (ClaimNext passes it over till
 // then), so its station is left out meanwhile: each pass would claim nothing there.
 Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c,
-                                                            const DispatchTiming& t, Micros now) {
-    ASSIGN_OR_RETURN(auto rows, c.Query(
+                                                            const DispatchTiming& t, Micros now,
+                                                            std::string_view only) {
+    std::string sql =
         "SELECT DISTINCT station_id FROM cabinet_commands WHERE status = 'QUEUED' AND NOT "
-        "(command = 'check_all' AND reason = ? AND created_at > ?)",
-        {kCorroborateReason, now - t.corroborate_delay}));
+        "(command = 'check_all' AND reason = ? AND created_at > ?)";
+    db::Params p{kCorroborateReason, now - t.corroborate_delay};
+    if (!only.empty()) {
+        sql += " AND station_id = ?";
+        p.emplace_back(only);
+    }
+    ASSIGN_OR_RETURN(auto rows, c.Query(sql, p));
     std::vector<std::string> out;
     for (const auto& r : rows) out.push_back(r.Str(0));
     return out;

@@ -41,8 +41,10 @@ struct DispatchTiming {
 // The reason of a check_all queued only to corroborate a cabinet's HTTP report.
 inline constexpr std::string_view kCorroborateReason = "corroborate unverified report";
 
+// The stations with a command ready to claim (of these, `only` if given).
 Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c,
-                                                            const DispatchTiming& t, Micros now);
+                                                            const DispatchTiming& t, Micros now,
+                                                            std::string_view only = {});
 Result<std::vector<CommandRow>> CommandsPastDeadline(db::Connection& c, Micros now);
 Result<std::optional<CommandRow>> LoadCommand(db::Connection& c, std::string_view id);
 

@@ -14,7 +14,8 @@ auto Log() { return Logger("cabinet.dispatch"); }
 
 Dispatcher::Dispatcher(db::Database& db, const Clock& clock, Transport& transport, Events& events,
                        DispatcherOptions options)
-    : db_(db), clock_(clock), transport_(transport), events_(events), options_(options) {}
+    : db_(db), clock_(clock), transport_(transport), events_(events), options_(options),
+      shards_(Shards()) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
@@ -22,8 +23,7 @@ void Dispatcher::Start() {
     std::lock_guard lock(mu_);
     if (!threads_.empty()) return;
     stop_ = false;
-    size_t n = static_cast<size_t>(std::max(1, options_.threads));
-    for (size_t i = 0; i < n; ++i) threads_.emplace_back([this, i] { Loop(i); });
+    for (size_t i = 0; i < Shards(); ++i) threads_.emplace_back([this, i] { Loop(i); });
 }
 
 void Dispatcher::Stop() {
@@ -38,25 +38,53 @@ void Dispatcher::Stop() {
         if (t.joinable()) t.join();
 }
 
-void Dispatcher::Wake() {
+size_t Dispatcher::ShardOf(const std::string& station_id) const {
+    return std::hash<std::string>{}(station_id) % Shards();
+}
+
+void Dispatcher::Wake(const std::string& station_id) {
     {
         std::lock_guard lock(mu_);
-        ++wakes_;
+        if (station_id.empty())
+            for (auto& s : shards_) s.full = true;
+        else
+            shards_[ShardOf(station_id)].hinted.insert(station_id);
     }
     cv_.notify_all();
 }
 
+// A woken station is served at once by a claim of its own; the queue is scanned (and timeouts
+// swept) every poll_interval, or when asked: no scan per command.
 void Dispatcher::Loop(size_t shard) {
-    size_t shards = static_cast<size_t>(std::max(1, options_.threads));
+    using Steady = std::chrono::steady_clock;
+    const auto poll = std::chrono::microseconds(options_.poll_interval);
+    auto next_full = Steady::now();
     std::unique_lock lock(mu_);
     while (!stop_) {
-        uint64_t seen = wakes_;
+        Shard& mine = shards_[shard];
+        bool full = mine.full || Steady::now() >= next_full;
+        std::set<std::string> hinted = std::exchange(mine.hinted, {});
+        mine.full = false;
         lock.unlock();
-        auto sent = Pass(shard, shards);
-        if (!sent.ok()) Log()->error("dispatch pass failed error={}", sent.error().message);
+        Micros now = clock_.Now();
+        if (full) {
+            next_full = Steady::now() + poll;
+            auto sent = Pass(shard, Shards());
+            if (!sent.ok()) Log()->error("dispatch pass failed error={}", sent.error().message);
+        } else {
+            for (const auto& station : hinted) {
+                // A read first: most wakes (a reply releasing its station) find nothing queued,
+                // and a claim is a transaction of several round trips.
+                auto queued = db_.Read([&](db::Connection& c) {
+                    return StationsWithQueuedCommands(c, options_.timing, now, station);
+                });
+                Result<bool> r = queued.ok() ? Result<bool>(false) : std::move(queued).error();
+                if (queued.ok() && !queued->empty()) r = SendNext(station, now);
+                if (!r.ok()) Log()->error("dispatch failed station={} error={}", station, r.error().message);
+            }
+        }
         lock.lock();
-        cv_.wait_for(lock, std::chrono::microseconds(options_.poll_interval),
-                     [&] { return stop_ || wakes_ != seen; });
+        cv_.wait_until(lock, next_full, [&] { return stop_ || mine.full || !mine.hinted.empty(); });
     }
 }
 
@@ -70,7 +98,7 @@ Result<int> Dispatcher::Pass(size_t shard, size_t shards) {
     }));
     int sent = 0;
     for (const auto& station : stations) {
-        if (shards > 1 && std::hash<std::string>{}(station) % shards != shard) continue;
+        if (shards > 1 && ShardOf(station) != shard) continue;
         auto r = SendNext(station, now);
         if (!r.ok()) {
             Log()->error("dispatch failed station={} error={}", station, r.error().message);

@@ -8,9 +8,12 @@
 // run dispatchers over one database and a command is sent by exactly one of them.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -40,13 +43,17 @@ public:
 
     void Start();
     void Stop();
-    // Asks for a pass now (after a commit that queued a command, or after a reply).
-    void Wake();
+    // After a commit that queued a command, or after a reply: station_id's next command goes
+    // out now. Without a station: a full pass now. Full passes (timeouts, then every station
+    // with queued work) also run every poll_interval.
+    void Wake(const std::string& station_id = {});
     // One pass on the calling thread: timeouts, then one claim per station with queued work.
     // Returns how many commands were published. Tests drive this with a FakeClock.
     Result<int> RunOnce();
 
 private:
+    size_t Shards() const { return static_cast<size_t>(std::max(1, options_.threads)); }
+    size_t ShardOf(const std::string& station_id) const;
     Result<int> Pass(size_t shard, size_t shards);
     Status SweepTimeouts(Micros now);
     Result<bool> SendNext(const std::string& station_id, Micros now);
@@ -60,7 +67,11 @@ private:
     DispatcherOptions options_;
     std::mutex mu_;
     std::condition_variable cv_;
-    uint64_t wakes_ = 0;  // each loop thread passes again when this moved
+    struct Shard {
+        std::set<std::string> hinted;  // stations woken for since its last pass
+        bool full = true;              // a full pass is asked for
+    };
+    std::vector<Shard> shards_;  // under mu_
     bool stop_ = false;
     std::vector<std::thread> threads_;
 };

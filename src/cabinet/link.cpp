@@ -191,7 +191,7 @@ Status Link::Handle(db::Connection& tx, const TopicInfo& topic, std::string_view
 Status Link::QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx) {
     ASSIGN_OR_RETURN(auto id, commands_.EnsureCheckAll(tx, s.id, CommandQueue::kCorroborate));
     Log()->info("link queued check_all to corroborate station={} command={}", s.id, id);
-    fx.wake_dispatcher = true;
+    fx.wake_station = s.id;
     return Ok{};
 }
 
@@ -203,7 +203,7 @@ void Link::Apply(const LinkEffects& fx) {
         auto st = transport_->Publish(HeartTopic(fx.echo_imei), fx.echo_payload, 0);
         if (!st.ok()) Log()->warn("heartbeat echo failed imei={} error={}", fx.echo_imei, st.error().message);
     }
-    if ((fx.wake_dispatcher || !fx.ejects.empty()) && wake_) wake_();
+    if (!fx.wake_station.empty() && wake_) wake_(fx.wake_station);
 }
 
 }  // namespace ps::cabinet

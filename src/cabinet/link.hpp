@@ -63,7 +63,7 @@ struct LinkEffects {
     std::vector<BankReturned> returns;
     std::vector<StationChecked> checks;
     std::string echo_imei, echo_payload;  // heartbeat echo to publish
-    bool wake_dispatcher = false;
+    std::string wake_station;  // the dispatcher serves this station at once ("": none)
 };
 
 struct UploadResult {
@@ -83,7 +83,7 @@ public:
     // many nodes share the work) and feeds messages to the worker threads (by IMEI); echoes go
     // out here.
     void Attach(Transport& transport, const std::string& shared_group);
-    void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
+    void SetWake(std::function<void(const std::string& station_id)> wake) { wake_ = std::move(wake); }
     void Start();
     void Stop();
     size_t QueueDepth() const;
@@ -130,7 +130,7 @@ private:
     const CommandQueue& commands_;
     LinkOptions options_;
     Transport* transport_ = nullptr;
-    std::function<void()> wake_;
+    std::function<void(const std::string&)> wake_;
 
     mutable std::mutex mu_;  // guards the shards' queues, queued_ and stop_
     std::vector<Shard> shards_;

@@ -36,7 +36,7 @@ CabinetModule::CabinetModule(db::Database& db, const Clock& clock, Random& rando
     DispatcherOptions dopt = settings_.dispatch;
     if (dopt.threads <= 0) dopt.threads = db_.backend() == db::Backend::kPostgres ? 2 : 1;
     dispatcher_ = std::make_unique<Dispatcher>(db_, clock_, *transport_, events_, dopt);
-    link_->SetWake([this] { dispatcher_->Wake(); });
+    link_->SetWake([this](const std::string& station_id) { dispatcher_->Wake(station_id); });
     link_->Attach(*transport_, settings_.mqtt_broker.empty() ? "" : settings_.mqtt_shared_group);
     endpoints_ = std::make_unique<CabinetEndpoints>(db_, clock_, random_, *link_, *auth_, settings_.http);
 }

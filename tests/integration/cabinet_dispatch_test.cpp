@@ -199,5 +199,32 @@ TEST_F(CabinetDispatchTest, AClaimIsAtomicSoOnlyOneDispatcherSends) {
     EXPECT_EQ(Status(c1), "SENT");
 }
 
+// A running dispatcher scans the queue every poll_interval; a station woken by name (a
+// commit that queued a command for it, a reply that freed it) is served at once.
+TEST_F(CabinetDispatchTest, AWokenStationIsServedAtOnceNotAtTheNextPoll) {
+    auto wait_sent = [&](const std::string& id) {
+        for (int i = 0; i < 500 && Status(id) != "SENT"; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return Status(id);
+    };
+    std::string c1 = Enqueue(CheckCommand{});
+    DispatcherOptions o;
+    o.poll_interval = 3600 * kSecond;
+    o.threads = 2;
+    Dispatcher d(srv.db(), clock, m.transport(), m.events(), o);
+    d.Start();
+    ASSERT_EQ(wait_sent(c1), "SENT");  // the first pass scans the queue
+    std::string c2 = Enqueue(CheckAllCommand{});
+    Frame(InventoryFrame());  // c1 answered; this link wakes the other dispatcher, not d
+    EXPECT_EQ(Status(c1), "REPLIED");
+    clock.Advance(6 * kSecond);  // past the pacing
+    d.Wake("another-station");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(Status(c2), "QUEUED");  // nobody asked for this station, the next scan is an hour away
+    d.Wake(station);
+    EXPECT_EQ(wait_sent(c2), "SENT");
+    d.Stop();
+}
+
 }  // namespace
 }  // namespace ps::cabinet

@@ -79,7 +79,7 @@ void RentalService::OnEject(const cabinet::EjectResult& e) {
     if (!st.ok())
         Log()->error("rental eject handling failed rental_id={} command_id={} error={}",
                      e.rental_id, e.command_id, st.error().message);
-    if (e.timed_out) cabinet_.dispatcher().Wake();
+    if (e.timed_out) cabinet_.dispatcher().Wake(e.station_id);
 }
 
 Status RentalService::Activate(db::Connection& tx, const Rental& r, Micros at,

@@ -145,7 +145,8 @@ Result<Rental> RentalService::Start(int64_t user_id, const std::string& station_
             cs.metadata = {{"rental_id", r.id}, {"rental_code", r.rental_code}};
             RETURN_IF_ERROR(ledger_.Charge(tx, cs));
         }
-        db_.AfterCommit([this] { cabinet_.dispatcher().Wake(); });  // the eject goes out now
+        // the eject goes out now
+        db_.AfterCommit([this, station = r.station_id] { cabinet_.dispatcher().Wake(station); });
         return r;  // as inserted: the columns it does not set hold their defaults
     }, db::Isolation::kReadCommitted);
     if (out.ok())
