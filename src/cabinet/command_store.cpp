@@ -63,17 +63,11 @@ Micros DispatchTiming::TimeoutFor(const CommandRow& c) const {
 // A check_all corroborating a return waits out its delay first (ClaimNext passes it over till
 // then), so its station is left out meanwhile: each pass would claim nothing there.
 Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c,
-                                                            const DispatchTiming& t, Micros now,
-                                                            std::string_view only) {
-    std::string sql =
+                                                            const DispatchTiming& t, Micros now) {
+    ASSIGN_OR_RETURN(auto rows, c.Query(
         "SELECT DISTINCT station_id FROM cabinet_commands WHERE status = 'QUEUED' AND NOT "
-        "(command = 'check_all' AND reason = ? AND created_at > ?)";
-    db::Params p{kCorroborateReason, now - t.corroborate_delay};
-    if (!only.empty()) {
-        sql += " AND station_id = ?";
-        p.emplace_back(only);
-    }
-    ASSIGN_OR_RETURN(auto rows, c.Query(sql, p));
+        "(command = 'check_all' AND reason = ? AND created_at > ?)",
+        {kCorroborateReason, now - t.corroborate_delay}));
     std::vector<std::string> out;
     for (const auto& r : rows) out.push_back(r.Str(0));
     return out;
@@ -175,13 +169,18 @@ Result<std::optional<ReplyMatch>> MatchReply(db::Connection& c, std::string_view
         {station_id, reply_code}));
     for (auto& r : live) {
         if (!Targets(r, serial, slot)) continue;
-        ASSIGN_OR_RETURN(int64_t n, c.Exec(
+        // Whether the freed station has more to send comes back with the update.
+        ASSIGN_OR_RETURN(auto done, c.Query(
             "UPDATE cabinet_commands SET status = ?, reply = ?, replied_at = ? WHERE id = ? AND "
-            "status = 'SENT'", {ok ? "REPLIED" : "FAILED", reply_json, now, r.id}));
-        if (n == 0) continue;
+            "status = 'SENT' RETURNING EXISTS (SELECT 1 FROM cabinet_commands q WHERE "
+            "q.station_id = ? AND q.status = 'QUEUED' AND NOT (q.command = 'check_all' AND "
+            "q.reason = ? AND q.created_at > ?))",
+            {ok ? "REPLIED" : "FAILED", reply_json, now, r.id, station_id, kCorroborateReason,
+             now - t.corroborate_delay}));
+        if (done.empty()) continue;
         RETURN_IF_ERROR(Release(c, r, t, now));
         r.status = ok ? "REPLIED" : "FAILED";
-        return std::optional<ReplyMatch>{ReplyMatch{std::move(r), false}};
+        return std::optional<ReplyMatch>{ReplyMatch{std::move(r), false, done.front().Bool(0)}};
     }
     ASSIGN_OR_RETURN(auto late, Select(c,
         "WHERE station_id = ? AND status = 'TIMED_OUT' AND reply_code = ? AND deadline_at >= ? "

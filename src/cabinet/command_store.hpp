@@ -41,10 +41,8 @@ struct DispatchTiming {
 // The reason of a check_all queued only to corroborate a cabinet's HTTP report.
 inline constexpr std::string_view kCorroborateReason = "corroborate unverified report";
 
-// The stations with a command ready to claim (of these, `only` if given).
 Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c,
-                                                            const DispatchTiming& t, Micros now,
-                                                            std::string_view only = {});
+                                                            const DispatchTiming& t, Micros now);
 Result<std::vector<CommandRow>> CommandsPastDeadline(db::Connection& c, Micros now);
 Result<std::optional<CommandRow>> LoadCommand(db::Connection& c, std::string_view id);
 
@@ -67,6 +65,7 @@ Result<Claim> ClaimNext(db::Connection& c, std::string_view station_id, const Di
 struct ReplyMatch {
     CommandRow command;
     bool late = false;
+    bool more_queued = false;  // in time: the station has another command ready to claim
 };
 // Matches a reply frame (code 0x10/0x21/0x31/0xCF) of a station: the command in flight for it,
 // else one that timed out within late_window (-> LATE_REPLY). serial/slot narrow the match when

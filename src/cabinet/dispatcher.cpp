@@ -72,16 +72,9 @@ void Dispatcher::Loop(size_t shard) {
             auto sent = Pass(shard, Shards());
             if (!sent.ok()) Log()->error("dispatch pass failed error={}", sent.error().message);
         } else {
-            for (const auto& station : hinted) {
-                // A read first: most wakes (a reply releasing its station) find nothing queued,
-                // and a claim is a transaction of several round trips.
-                auto queued = db_.Read([&](db::Connection& c) {
-                    return StationsWithQueuedCommands(c, options_.timing, now, station);
-                });
-                Result<bool> r = queued.ok() ? Result<bool>(false) : std::move(queued).error();
-                if (queued.ok() && !queued->empty()) r = SendNext(station, now);
-                if (!r.ok()) Log()->error("dispatch failed station={} error={}", station, r.error().message);
-            }
+            for (const auto& station : hinted)
+                if (auto r = SendNext(station, now); !r.ok())
+                    Log()->error("dispatch failed station={} error={}", station, r.error().message);
         }
         lock.lock();
         cv_.wait_until(lock, next_full, [&] { return stop_ || mine.full || !mine.hinted.empty(); });

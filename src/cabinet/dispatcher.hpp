@@ -43,9 +43,10 @@ public:
 
     void Start();
     void Stop();
-    // After a commit that queued a command, or after a reply: station_id's next command goes
-    // out now. Without a station: a full pass now. Full passes (timeouts, then every station
-    // with queued work) also run every poll_interval.
+    // After a commit that queued a command for station_id, or a reply that freed it while it
+    // has more queued: its next command goes out now (a claim). Without a station: a full
+    // pass now. Full passes (timeouts, then every station with queued work) also run every
+    // poll_interval.
     void Wake(const std::string& station_id = {});
     // One pass on the calling thread: timeouts, then one claim per station with queued work.
     // Returns how many commands were published. Tests drive this with a FakeClock.

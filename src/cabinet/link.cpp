@@ -188,10 +188,11 @@ Status Link::Handle(db::Connection& tx, const TopicInfo& topic, std::string_view
     return HandleFrame(tx, *station, *decoded, now, fx);
 }
 
-Status Link::QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx) {
+Status Link::QueueCheckAll(db::Connection& tx, const CabinetStation& s) {
     ASSIGN_OR_RETURN(auto id, commands_.EnsureCheckAll(tx, s.id, CommandQueue::kCorroborate));
+    // It waits out its delay (ClaimNext passes it over till then): the dispatcher's periodic
+    // pass sends it, no wake.
     Log()->info("link queued check_all to corroborate station={} command={}", s.id, id);
-    fx.wake_station = s.id;
     return Ok{};
 }
 

@@ -114,7 +114,7 @@ private:
     // Messages in arrival order, in one transaction (one commit for many frames); effects are
     // applied after it commits. If it fails, each message is tried alone.
     Status HandleBatch(const std::vector<Queued>& batch);
-    Status QueueCheckAll(db::Connection& tx, const CabinetStation& s, LinkEffects& fx);
+    Status QueueCheckAll(db::Connection& tx, const CabinetStation& s);
     void Apply(const LinkEffects& fx);
     struct Shard {
         std::condition_variable cv;

@@ -29,7 +29,7 @@ Status Link::HandleFrame(db::Connection& tx, const CabinetStation& s, const Mess
         ASSIGN_OR_RETURN(auto match, MatchReply(tx, s.id, kCmdInventory, "", 0, true, reply_json, t, now));
         // A check reply may list only some banks (§3.3): reconcile the cabinet on check_all only.
         bool full = match && match->command.command == "check_all";
-        if (match) fx.wake_station = s.id;
+        if (match && match->more_queued) fx.wake_station = s.id;
         InventoryOptions o{full, Evidence::kCabinet, options_.eject_grace, options_.claim_window};
         ASSIGN_OR_RETURN(auto out, ApplyInventory(tx, random_, s, ReadingsFromInventory(*inv, now), o, now));
         for (auto& a : out.arrivals) fx.returns.push_back(std::move(a));
@@ -48,7 +48,7 @@ Status Link::HandleFrame(db::Connection& tx, const CabinetStation& s, const Mess
             Log()->warn("link unmatched popup_sn reply station={} sn={} state={}", s.id, serial, r->state);
             return Ok{};
         }
-        fx.wake_station = s.id;
+        if (match->more_queued) fx.wake_station = s.id;
         const CommandRow& c = match->command;
         fx.ejects.push_back({c.id, s.id, c.rental_id, ok, serial.empty() ? c.target_serial : serial,
                              r->hole, now, false, match->late, r->state, ok ? "" : StateText(r->state)});
@@ -66,7 +66,7 @@ Status Link::HandleFrame(db::Connection& tx, const CabinetStation& s, const Mess
             Log()->warn("link unmatched popup reply station={} hole={} state={}", s.id, r->hole, r->state);
             return Ok{};
         }
-        fx.wake_station = s.id;
+        if (match->more_queued) fx.wake_station = s.id;
         const CommandRow& c = match->command;
         fx.ejects.push_back({c.id, s.id, c.rental_id, ok, serial.empty() ? c.target_serial : serial,
                              r->hole, now, false, match->late, r->state, ok ? "" : StateText(r->state)});
@@ -88,7 +88,7 @@ Status Link::HandleFrame(db::Connection& tx, const CabinetStation& s, const Mess
     }
     if (std::holds_alternative<WifiScan>(m)) {
         ASSIGN_OR_RETURN(auto match, MatchReply(tx, s.id, kCmdWifiScan, "", 0, true, reply_json, t, now));
-        if (match) fx.wake_station = s.id;
+        if (match && match->more_queued) fx.wake_station = s.id;
         return Ok{};
     }
     if (const auto* r = std::get_if<ReturnSelfTest>(&m)) {

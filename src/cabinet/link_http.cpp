@@ -45,7 +45,7 @@ Result<UploadResult> Link::HandleUpload(const CabinetStation& s, std::string_vie
         for (const auto& serial : out.unverified)
             for (const auto& r : readings)
                 if (r.serial == serial) RETURN_IF_ERROR(RecordReturnClaim(tx, s.id, serial, r.slot, now));
-        return QueueCheckAll(tx, s, fx);
+        return QueueCheckAll(tx, s);
     }, db::Isolation::kReadCommitted);  // the station's row lock (LockAndRefreshLiveness) orders it
     if (!st.ok()) return std::move(st).error();
     if (!result.error.empty())
@@ -69,7 +69,7 @@ Status Link::HandleHttpReturn(const CabinetStation& s, const std::string& serial
         ASSIGN_OR_RETURN(auto in_slot, stations::repo::SerialInSlot(tx, s.id, hole));
         if (in_slot == serial) return Ok{};  // the 0x40 frame already placed it
         RETURN_IF_ERROR(RecordReturnClaim(tx, s.id, serial, hole, now));
-        return QueueCheckAll(tx, s, fx);
+        return QueueCheckAll(tx, s);
     }, db::Isolation::kReadCommitted);  // the station's row lock (LockAndRefreshLiveness) orders it
     if (!st.ok()) return st;
     Apply(fx);

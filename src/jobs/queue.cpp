@@ -154,7 +154,7 @@ Result<int> WorkerPool::RunOnce(int max) {
 
 void WorkerPool::Loop() {
     while (!stop_) {
-        auto n = RunOnce(1);
+        auto n = RunOnce(opts_.batch);
         if (!n.ok()) Log()->error("claim failed error={}", n.error().message);
         if (!n.ok() || *n == 0)
             std::this_thread::sleep_for(std::chrono::microseconds(opts_.poll_interval));

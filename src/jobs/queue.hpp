@@ -71,6 +71,7 @@ struct WorkerOptions {
     int workers = 2;
     Micros lease = 60 * kSecond;
     Micros poll_interval = 200'000;     // idle sleep between claims
+    int batch = 8;                      // jobs claimed at once (then run one by one)
     Micros backoff_base = 1 * kSecond;
     Micros backoff_cap = 15 * kMinute;
     std::string node_id = "node";

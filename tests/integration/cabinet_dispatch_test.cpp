@@ -199,6 +199,30 @@ TEST_F(CabinetDispatchTest, AClaimIsAtomicSoOnlyOneDispatcherSends) {
     EXPECT_EQ(Status(c1), "SENT");
 }
 
+// A reply says whether the station it frees has more to send (the link then wakes the
+// dispatcher for it); a corroborating check_all still in its delay does not count.
+TEST_F(CabinetDispatchTest, AReplyTellsWhetherItsStationHasMoreToSend) {
+    auto reply = [&]() -> bool {
+        auto m2 = srv.db().Transact([&](db::Connection& tx) {
+            return MatchReply(tx, station, kCmdInventory, "", 0, true, "{}", DispatchTiming{}, clock.Now());
+        });
+        EXPECT_TRUE(m2.ok() && m2->has_value());
+        return m2.ok() && *m2 && (*m2)->more_queued;
+    };
+    std::string c1 = Enqueue(CheckCommand{});
+    EXPECT_EQ(Run(), 1);
+    std::string c2 = Enqueue(CheckAllCommand{});
+    EXPECT_TRUE(reply());  // c1 answered, c2 waiting
+    clock.Advance(6 * kSecond);
+    EXPECT_EQ(Run(), 1);
+    EXPECT_EQ(Status(c2), "SENT");
+    auto later = srv.db().Transact([&](db::Connection& tx) {
+        return m.commands().EnsureCheckAll(tx, station, CommandQueue::kCorroborate);
+    });
+    ASSERT_TRUE(later.ok());
+    EXPECT_FALSE(reply());  // c2 answered; only a check_all in its delay is left
+}
+
 // A running dispatcher scans the queue every poll_interval; a station woken by name (a
 // commit that queued a command for it, a reply that freed it) is served at once.
 TEST_F(CabinetDispatchTest, AWokenStationIsServedAtOnceNotAtTheNextPoll) {
