@@ -5,6 +5,8 @@
 // re-encode to a body that parses back to the same fields.
 #include <boost/json/serialize.hpp>
 #include <cctype>
+#include <cmath>
+#include <limits>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -97,10 +99,36 @@ std::string_view ExpectedSlug(Kind kind) {
     return "";
 }
 
+// Equal, but for doubles within a few ulps: Boost.JSON (1.81) reads a number literal with more
+// digits than a double holds (an integer beyond 64 bits, say) to a nearby double, not always
+// the nearest, so its shortest re-encoding may read back one ulp away.
+bool Same(const json::value& a, const json::value& b) {
+    if (a.is_double() && b.is_double())
+        return a == b || std::fabs(a.as_double() - b.as_double()) <=
+                             4 * std::numeric_limits<double>::epsilon() * std::fabs(a.as_double());
+    if (a.is_array() && b.is_array()) {
+        const auto &x = a.as_array(), &y = b.as_array();
+        if (x.size() != y.size()) return false;
+        for (size_t i = 0; i < x.size(); ++i)
+            if (!Same(x[i], y[i])) return false;
+        return true;
+    }
+    if (a.is_object() && b.is_object()) {
+        const auto &x = a.as_object(), &y = b.as_object();
+        if (x.size() != y.size()) return false;
+        for (const auto& kv : x) {
+            const json::value* other = y.if_contains(kv.key());
+            if (!other || !Same(kv.value(), *other)) return false;
+        }
+        return true;
+    }
+    return a == b;
+}
+
 void CheckRoundTrip(Kind kind, const ps::http::Body& body) {
     if (kind == Kind::kJson) {
         auto again = ps::http::ParseBody("application/json", json::serialize(body.fields));
-        Check(again.ok() && again->fields == body.fields);
+        Check(again.ok() && Same(again->fields, body.fields));
     } else if (kind == Kind::kForm) {
         auto again = ps::http::ParseFormUrlEncoded(FormEncode(body.fields));
         Check(again.ok() && again->fields == body.fields);
