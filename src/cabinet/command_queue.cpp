@@ -104,10 +104,9 @@ Result<std::string> CommandQueue::RequestEject(db::Connection& tx, std::string_v
     return RequestEject(tx, *station, target, rental_id);
 }
 
-Result<std::string> CommandQueue::RequestEject(db::Connection& tx, const CabinetStation& locked,
+Result<std::string> CommandQueue::RequestEject(db::Connection& tx, const CabinetStation& station,
                                                const EjectTarget& target,
                                                std::string_view rental_id) const {
-    const CabinetStation* station = &locked;
     Command command;
     std::string serial = target.serial;
     if (!serial.empty()) {
@@ -119,7 +118,7 @@ Result<std::string> CommandQueue::RequestEject(db::Connection& tx, const Cabinet
     } else {
         if (target.slot < 1 || target.slot > 255)
             return InvalidArgument("invalid_target", "Slot must be 1-255");
-        ASSIGN_OR_RETURN(serial, stations::repo::SerialInSlot(tx, station->id, target.slot));
+        ASSIGN_OR_RETURN(serial, stations::repo::SerialInSlot(tx, station.id, target.slot));
         command = PopupHoleCommand{static_cast<uint8_t>(target.slot), 0};
     }
     // One statement (a round trip each costs): where the bank is, this rental's eject if one is
@@ -134,16 +133,16 @@ Result<std::string> CommandQueue::RequestEject(db::Connection& tx, const Cabinet
             " LIMIT 1), (SELECT c.id FROM cabinet_commands c LEFT JOIN power_banks b ON "
             "b.serial_number = ? WHERE " + kLive + " AND (c.target_serial = ? OR c.target_slot = "
             "b.current_slot) LIMIT 1)",
-        {serial, serial, rental_id, station->id, serial, station->id, serial}));
+        {serial, serial, rental_id, station.id, serial, station.id, serial}));
     if (!rental_id.empty() && row->OptStr(2)) return *row->OptStr(2);  // asked again
-    if (station->maintenance || station->status == "MAINTENANCE")
+    if (station.maintenance || station.status == "MAINTENANCE")
         return FailedPrecondition("station_maintenance", "Station is under maintenance");
-    if (station->status != "ONLINE") return FailedPrecondition("station_offline", "Device is Offline");
+    if (station.status != "ONLINE") return FailedPrecondition("station_offline", "Device is Offline");
     if (serial.empty()) return FailedPrecondition("slot_empty", "No power bank in that slot");
-    if (!target.serial.empty() && (row->OptStr(0) != station->id || !row->OptInt(1)))
+    if (!target.serial.empty() && (row->OptStr(0) != station.id || !row->OptInt(1)))
         return FailedPrecondition("powerbank_not_in_station", "Power bank is not in this station");
     if (row->OptStr(3)) return Conflict("eject_in_progress", "An eject of this power bank is already in progress");
-    return Insert(tx, station->id, command, std::nullopt, "rental", rental_id, serial);
+    return Insert(tx, station.id, command, std::nullopt, "rental", rental_id, serial);
 }
 
 }  // namespace ps::cabinet

@@ -59,7 +59,7 @@ public:
                                      const EjectTarget& target, std::string_view rental_id) const;
     // The same, for a caller that already holds the station's row lock (FindStationBy...(...,
     // lock = true) in this transaction) and read it then.
-    Result<std::string> RequestEject(db::Connection& tx, const CabinetStation& locked,
+    Result<std::string> RequestEject(db::Connection& tx, const CabinetStation& station,
                                      const EjectTarget& target, std::string_view rental_id) const;
 
 private:

@@ -27,6 +27,11 @@ CommandRow ToRow(const db::Row& r) {
     return c;
 }
 
+// A queued command that may be claimed now: a check_all corroborating a return waits out its
+// delay first. Its parameters: kCorroborateReason, then now - corroborate_delay.
+constexpr std::string_view kClaimable =
+    "status = 'QUEUED' AND NOT (command = 'check_all' AND reason = ? AND created_at > ?)";
+
 Result<std::vector<CommandRow>> Select(db::Connection& c, std::string_view where,
                                        const db::Params& params) {
     ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kCols) + std::string(where), params));
@@ -65,8 +70,7 @@ Micros DispatchTiming::TimeoutFor(const CommandRow& c) const {
 Result<std::vector<std::string>> StationsWithQueuedCommands(db::Connection& c,
                                                             const DispatchTiming& t, Micros now) {
     ASSIGN_OR_RETURN(auto rows, c.Query(
-        "SELECT DISTINCT station_id FROM cabinet_commands WHERE status = 'QUEUED' AND NOT "
-        "(command = 'check_all' AND reason = ? AND created_at > ?)",
+        "SELECT DISTINCT station_id FROM cabinet_commands WHERE " + std::string(kClaimable),
         {kCorroborateReason, now - t.corroborate_delay}));
     std::vector<std::string> out;
     for (const auto& r : rows) out.push_back(r.Str(0));
@@ -126,8 +130,8 @@ Result<Claim> ClaimNext(db::Connection& c, std::string_view station_id, const Di
     if (st && !st->Bool(1)) claim.imei = st->Str(2);
     for (;;) {
         ASSIGN_OR_RETURN(auto next, Select(c,
-            "WHERE station_id = ? AND status = 'QUEUED' AND NOT (command = 'check_all' AND "
-            "reason = ? AND created_at > ?) ORDER BY seq, created_at LIMIT 1",
+            "WHERE station_id = ? AND " + std::string(kClaimable) +
+                " ORDER BY seq, created_at LIMIT 1",
             {station_id, kCorroborateReason, now - t.corroborate_delay}));
         if (next.empty()) return claim;
         CommandRow cmd = std::move(next.front());
@@ -169,12 +173,12 @@ Result<std::optional<ReplyMatch>> MatchReply(db::Connection& c, std::string_view
         {station_id, reply_code}));
     for (auto& r : live) {
         if (!Targets(r, serial, slot)) continue;
-        // Whether the freed station has more to send comes back with the update.
+        // Whether the freed station has more to send comes back with the update (the
+        // subquery's unqualified columns are q's, its own table).
         ASSIGN_OR_RETURN(auto done, c.Query(
             "UPDATE cabinet_commands SET status = ?, reply = ?, replied_at = ? WHERE id = ? AND "
             "status = 'SENT' RETURNING EXISTS (SELECT 1 FROM cabinet_commands q WHERE "
-            "q.station_id = ? AND q.status = 'QUEUED' AND NOT (q.command = 'check_all' AND "
-            "q.reason = ? AND q.created_at > ?))",
+            "q.station_id = ? AND " + std::string(kClaimable) + ")",
             {ok ? "REPLIED" : "FAILED", reply_json, now, r.id, station_id, kCorroborateReason,
              now - t.corroborate_delay}));
         if (done.empty()) continue;

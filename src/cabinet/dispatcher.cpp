@@ -66,12 +66,12 @@ void Dispatcher::Loop(size_t shard) {
         std::set<std::string> hinted = std::exchange(mine.hinted, {});
         mine.full = false;
         lock.unlock();
-        Micros now = clock_.Now();
         if (full) {
             next_full = Steady::now() + poll;
             auto sent = Pass(shard, Shards());
             if (!sent.ok()) Log()->error("dispatch pass failed error={}", sent.error().message);
         } else {
+            Micros now = clock_.Now();
             for (const auto& station : hinted)
                 if (auto r = SendNext(station, now); !r.ok())
                     Log()->error("dispatch failed station={} error={}", station, r.error().message);
